@@ -1,0 +1,23 @@
+//! xaas-bot: a bilingual (Korean/English) assistant that explains cloud service models.
+//!
+//! A question comes in from a front end (the `xaas` command line, later Discord), becomes a
+//! platform-neutral [`assistant::Question`], goes through one [`assistant::Assistant`], and
+//! comes back as a platform-neutral [`assistant::Reply`] that the front end renders.
+//!
+//! # Layout
+//! Modules are listed in layer order; a module only uses the ones above it in this list.
+//! - [`config`]: one TOML file plus `XAAS_*` environment variables; secrets only from the
+//!   environment.
+//! - [`knowledge`]: the schema, loading and validation of `knowledge/*.toml`.
+//! - [`search`]: the Korean/English analyzer, BM25 ranking, typo tolerance, off-topic gate.
+//! - [`llm`]: the LLM providers (OpenAI-compatible, Anthropic) behind one trait.
+//! - [`assistant`]: intent, language choice, the offline composer, grounding.
+//! - [`cli`]: the `xaas` command line, a thin adapter over the assistant.
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod knowledge;
+pub mod search;
+pub mod llm;
+pub mod assistant;
+pub mod cli;

@@ -1,0 +1,1 @@
+//! LLM provider tests against loopback fakes.
