@@ -1,0 +1,490 @@
+//! The search index: BM25F over the fields of every entry, explicit mentions of names,
+//! aliases and products, typo tolerance for Latin words, and the off-topic gate.
+//!
+//! Retrieval terms live in the knowledge files (names, aliases, providers, prose); this
+//! module holds only language-level cue words, never entry-specific ones.
+
+use std::collections::HashMap;
+
+use super::analyzer::{self, Script, Word};
+use crate::knowledge::{Entry, KnowledgeBase};
+
+/// Where in an entry a term was found; weights differ, and the assistant leads its answer
+/// with the part of the entry that matched best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// Id, name, full name, aliases.
+    Name,
+    /// Provider names, products and what they offer.
+    Providers,
+    /// Summary and definition.
+    Summary,
+    /// Features.
+    Features,
+    /// Use cases.
+    UseCases,
+    /// Advantages.
+    Pros,
+    /// Disadvantages.
+    Cons,
+    /// Comparison-table columns and who-manages-what notes.
+    Comparison,
+    /// Analogies: everyday words, so they count only when the question asks for an analogy
+    /// or is clearly about cloud models ("a hotel booking" is not a question about SaaS).
+    Analogies,
+    /// Other sections.
+    Sections,
+}
+
+impl Field {
+    const ALL: [Field; 10] = [
+        Field::Name,
+        Field::Providers,
+        Field::Summary,
+        Field::Features,
+        Field::UseCases,
+        Field::Pros,
+        Field::Cons,
+        Field::Comparison,
+        Field::Analogies,
+        Field::Sections,
+    ];
+
+    fn weight(self) -> f32 {
+        match self {
+            Field::Name => 3.0,
+            Field::Providers => 2.0,
+            Field::Summary => 1.5,
+            Field::UseCases => 1.5,
+            Field::Features | Field::Pros | Field::Cons | Field::Comparison => 1.0,
+            Field::Analogies => 1.5,
+            Field::Sections => 0.8,
+        }
+    }
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+const FIELDS: usize = Field::ALL.len();
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// The most words of a question that are looked at: a question is answered about its
+/// beginning, and search time stays bounded for any input.
+const MAX_WORDS: usize = 48;
+/// The longest name, alias or product, in words.
+const MAX_PHRASE_WORDS: usize = 6;
+/// Below this BM25 score, a question that mentions no entry is off-topic.
+const MIN_SCORE: f32 = 2.0;
+/// At least this share of a question's topic words must occur in the knowledge base.
+const MIN_COVERAGE: f32 = 0.5;
+/// A hit is kept as a source while it scores this share of the best hit.
+const RELATIVE_CUT: f32 = 0.35;
+/// Sources kept at most.
+const MAX_HITS: usize = 4;
+/// What an explicit mention adds to an entry's score, so a named entry always ranks first.
+const MENTION_BONUS: f32 = 100.0;
+
+/// Words that ask for an analogy (checked as substrings of the normalized question).
+const ANALOGY_CUES: &[&str] = &[
+    "비유", "비슷", "빗대", "같은", "같아", "처럼", "마치", "닮", "analog", "metaphor", "like a",
+    "like an", "similar", "resembl", "compared to a",
+];
+/// Words that say the question is about cloud service models at all.
+const DOMAIN_CUES: &[&str] = &[
+    "클라우드", "모델", "서비스형", "cloud", "model", "as a service", "as-a-service", "xaas",
+];
+
+/// How an entry was named in a question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MentionKind {
+    /// By id, name, full name or alias.
+    Name,
+    /// By a product or provider name that belongs to this entry alone.
+    Product,
+}
+
+/// An entry named explicitly in a question, in the order the question names them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    /// Index into [`KnowledgeBase::entries`].
+    pub entry: usize,
+    /// Name or product.
+    pub kind: MentionKind,
+    /// The words that matched, as normalized.
+    pub text: String,
+}
+
+/// One retrieved entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    /// Index into [`KnowledgeBase::entries`].
+    pub entry: usize,
+    /// Relevance; explicit mentions include a large bonus.
+    pub score: f32,
+    /// The field that contributed most, for leading the answer with it.
+    pub field: Option<Field>,
+}
+
+/// What a question retrieved.
+#[derive(Clone, Debug, Default)]
+pub struct Search {
+    /// The question's words after normalization and typo correction.
+    pub words: Vec<Word>,
+    /// Entries the question names, in order of appearance, without repeats.
+    pub mentions: Vec<Mention>,
+    /// Relevant entries, best first; empty when the question is off-topic.
+    pub hits: Vec<Hit>,
+    /// Typo corrections made (`iqass` → `iqaas`), for logs and tests.
+    pub corrections: Vec<(String, String)>,
+}
+
+struct Posting {
+    entry: usize,
+    field: Field,
+    count: f32,
+}
+
+/// The index over one knowledge base; rebuilt whenever the knowledge base changes.
+pub struct Index {
+    postings: HashMap<String, (f32, Vec<Posting>)>,
+    field_lengths: Vec<[f32; FIELDS]>,
+    average_lengths: [f32; FIELDS],
+    phrases: HashMap<String, (usize, MentionKind)>,
+    typo_vocabulary: Vec<String>,
+}
+
+impl Index {
+    /// Builds the index: every field of every entry in both languages.
+    pub fn build(knowledge: &KnowledgeBase) -> Index {
+        let entries = knowledge.entries();
+        let mut counts: HashMap<String, Vec<Posting>> = HashMap::new();
+        let mut field_lengths = vec![[0.0; FIELDS]; entries.len()];
+        for (position, entry) in entries.iter().enumerate() {
+            for_each_field_text(entry, |field, text| {
+                let words = analyzer::words(text);
+                analyzer::for_each_term(&words, |term| {
+                    field_lengths[position][field.slot()] += 1.0;
+                    let postings = counts.entry(term.to_string()).or_default();
+                    match postings.iter_mut().find(|p| p.entry == position && p.field == field) {
+                        Some(posting) => posting.count += 1.0,
+                        None => postings.push(Posting {
+                            entry: position,
+                            field,
+                            count: 1.0,
+                        }),
+                    }
+                });
+            });
+        }
+        let total = entries.len().max(1) as f32;
+        let postings = counts
+            .into_iter()
+            .map(|(term, postings)| {
+                let mut documents: Vec<usize> = postings.iter().map(|p| p.entry).collect();
+                documents.dedup();
+                documents.sort_unstable();
+                documents.dedup();
+                let frequency = documents.len() as f32;
+                let idf = (1.0 + (total - frequency + 0.5) / (frequency + 0.5)).ln();
+                (term, (idf, postings))
+            })
+            .collect();
+        let mut average_lengths = [0.0; FIELDS];
+        for lengths in &field_lengths {
+            for slot in 0..FIELDS {
+                average_lengths[slot] += lengths[slot] / total;
+            }
+        }
+        let (phrases, typo_vocabulary) = phrases_of(entries);
+        Index {
+            postings,
+            field_lengths,
+            average_lengths,
+            phrases,
+            typo_vocabulary,
+        }
+    }
+
+    /// Searches for `question`. Any string is accepted; off-topic questions get no hits.
+    pub fn search(&self, question: &str) -> Search {
+        let mut words = analyzer::words(question);
+        words.truncate(MAX_WORDS);
+        let corrections = self.correct_typos(&mut words);
+        let mentions = self.mentions(&words);
+        let normalized = question.to_lowercase();
+        let asks_analogy = ANALOGY_CUES.iter().any(|cue| normalized.contains(cue))
+            || DOMAIN_CUES.iter().any(|cue| normalized.contains(cue));
+
+        let mut terms: Vec<String> = Vec::new();
+        analyzer::for_each_term(&words, |term| {
+            if !terms.iter().any(|seen| seen == term) {
+                terms.push(term.to_string());
+            }
+        });
+        let mut scores = vec![0.0f32; self.field_lengths.len()];
+        let mut by_field = vec![[0.0f32; FIELDS]; self.field_lengths.len()];
+        for term in &terms {
+            let Some((idf, postings)) = self.postings.get(term) else { continue };
+            let mut weighted = vec![0.0f32; self.field_lengths.len()];
+            for posting in postings {
+                if posting.field == Field::Analogies && !asks_analogy {
+                    continue;
+                }
+                let slot = posting.field.slot();
+                let length = self.field_lengths[posting.entry][slot] / self.average_lengths[slot].max(1.0);
+                let normalized = posting.count / (1.0 - B + B * length);
+                let part = posting.field.weight() * normalized;
+                weighted[posting.entry] += part;
+                by_field[posting.entry][slot] += idf * part;
+            }
+            for (entry, tf) in weighted.into_iter().enumerate() {
+                if tf > 0.0 {
+                    scores[entry] += idf * tf * (K1 + 1.0) / (K1 + tf);
+                }
+            }
+        }
+
+        let on_topic = !mentions.is_empty() || {
+            let best = scores.iter().copied().fold(0.0, f32::max);
+            best >= MIN_SCORE && self.coverage(&words, asks_analogy) >= MIN_COVERAGE
+        };
+        if !on_topic {
+            return Search {
+                words,
+                mentions,
+                hits: Vec::new(),
+                corrections,
+            };
+        }
+        for (order, mention) in mentions.iter().enumerate() {
+            scores[mention.entry] += MENTION_BONUS - order as f32;
+        }
+        let mut hits: Vec<Hit> = scores
+            .iter()
+            .enumerate()
+            .filter(|(_, score)| **score > 0.0)
+            .map(|(entry, score)| Hit {
+                entry,
+                score: *score,
+                field: best_field(&by_field[entry]),
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        let unmentioned_best = hits
+            .iter()
+            .find(|hit| !mentions.iter().any(|m| m.entry == hit.entry))
+            .map_or(0.0, |hit| hit.score);
+        let top = hits.first().map_or(0.0, |hit| hit.score);
+        let floor = if mentions.is_empty() { top } else { unmentioned_best.max(MIN_SCORE * 3.0) };
+        hits.retain(|hit| mentions.iter().any(|m| m.entry == hit.entry) || hit.score >= floor * RELATIVE_CUT);
+        hits.truncate(MAX_HITS.max(mentions.len()));
+        Search {
+            words,
+            mentions,
+            hits,
+            corrections,
+        }
+    }
+
+    /// Replaces unknown Latin words of four or more letters by the closest name, alias or
+    /// product within one edit (two for words of eight or more letters).
+    fn correct_typos(&self, words: &mut [Word]) -> Vec<(String, String)> {
+        let mut corrections = Vec::new();
+        for word in words.iter_mut() {
+            let length = word.text.chars().count();
+            if word.script != Script::Latin
+                || length < 4
+                || analyzer::is_stopword(&word.text)
+                || self.postings.contains_key(analyzer::stem_latin(&word.text))
+                || word.text.chars().any(|c| c.is_ascii_digit())
+            {
+                continue;
+            }
+            let allowed = if length >= 8 { 2 } else { 1 };
+            let best = self
+                .typo_vocabulary
+                .iter()
+                .filter(|known| known.len().abs_diff(word.text.len()) <= allowed)
+                .map(|known| (strsim::osa_distance(known, &word.text), known))
+                .filter(|(distance, _)| *distance <= allowed)
+                .min_by_key(|(distance, _)| *distance);
+            if let Some((_, known)) = best {
+                corrections.push((std::mem::replace(&mut word.text, known.clone()), known.clone()));
+            }
+        }
+        corrections
+    }
+
+    /// Entries named in the question, longest match first, left to right.
+    fn mentions(&self, words: &[Word]) -> Vec<Mention> {
+        let mut mentions: Vec<Mention> = Vec::new();
+        let mut start = 0;
+        while start < words.len() {
+            let mut matched = 0;
+            for end in (start + 1..=(start + MAX_PHRASE_WORDS).min(words.len())).rev() {
+                let key = phrase_key(words[start..end].iter().map(|word| word.text.as_str()));
+                if let Some((entry, kind)) = self.phrases.get(&key) {
+                    if !mentions.iter().any(|m| m.entry == *entry) {
+                        mentions.push(Mention {
+                            entry: *entry,
+                            kind: *kind,
+                            text: key,
+                        });
+                    }
+                    matched = end - start;
+                    break;
+                }
+            }
+            start += matched.max(1);
+        }
+        mentions
+    }
+
+    /// The share of the question's topic words that occur in the knowledge base.
+    fn coverage(&self, words: &[Word], asks_analogy: bool) -> f32 {
+        let known = |term: &str| {
+            self.postings.get(term).is_some_and(|(_, postings)| {
+                postings.iter().any(|p| asks_analogy || p.field != Field::Analogies)
+            })
+        };
+        let mut topic_words = 0usize;
+        let mut known_words = 0usize;
+        for word in words {
+            if analyzer::is_stopword(&word.text) {
+                continue;
+            }
+            topic_words += 1;
+            let found = match word.script {
+                Script::Latin => known(analyzer::stem_latin(&word.text)),
+                Script::Hangul => {
+                    known(&word.text) || {
+                        let chars: Vec<char> = word.text.chars().collect();
+                        let pairs: Vec<String> = chars.windows(2).map(|pair| pair.iter().collect()).collect();
+                        !pairs.is_empty() && pairs.iter().filter(|pair| known(pair)).count() * 2 >= pairs.len().max(2)
+                    }
+                }
+            };
+            if found {
+                known_words += 1;
+            }
+        }
+        if topic_words == 0 {
+            0.0
+        } else {
+            known_words as f32 / topic_words as f32
+        }
+    }
+}
+
+fn best_field(scores: &[f32; FIELDS]) -> Option<Field> {
+    Field::ALL
+        .into_iter()
+        .filter(|field| scores[field.slot()] > 0.0)
+        .max_by(|a, b| scores[a.slot()].total_cmp(&scores[b.slot()]))
+}
+
+/// The matching key of a phrase: its words stemmed and joined without spaces, so
+/// `on-premises`, `on premise` and `onpremise` meet, and so do `서비스형 인프라` and
+/// `서비스형인프라`.
+fn phrase_key<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    words.map(analyzer::stem_latin).collect()
+}
+
+/// Names, aliases and unambiguous products → entry, plus the Latin words typos are
+/// corrected towards.
+fn phrases_of(entries: &[Entry]) -> (HashMap<String, (usize, MentionKind)>, Vec<String>) {
+    let mut names: HashMap<String, (usize, MentionKind)> = HashMap::new();
+    let mut products: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut vocabulary: Vec<String> = Vec::new();
+    let mut add_vocabulary = |words: &[Word]| {
+        for word in words {
+            if word.script == Script::Latin && word.text.len() >= 4 && !vocabulary.contains(&word.text) {
+                vocabulary.push(word.text.clone());
+            }
+        }
+    };
+    for (position, entry) in entries.iter().enumerate() {
+        let labels = [entry.id.as_str(), &entry.name.en, &entry.name.ko, &entry.full_name.en, &entry.full_name.ko];
+        for label in labels.into_iter().chain(entry.aliases()) {
+            let words = analyzer::words(label);
+            add_vocabulary(&words);
+            let key = phrase_key(words.iter().map(|word| word.text.as_str()));
+            if !key.is_empty() {
+                names.entry(key).or_insert((position, MentionKind::Name));
+            }
+        }
+        for provider in &entry.providers {
+            for label in std::iter::once(&provider.name).chain(&provider.products) {
+                let words = analyzer::words(label);
+                add_vocabulary(&words);
+                let key = phrase_key(words.iter().map(|word| word.text.as_str()));
+                if !key.is_empty() {
+                    let owners = products.entry(key).or_default();
+                    if !owners.contains(&position) {
+                        owners.push(position);
+                    }
+                }
+            }
+        }
+    }
+    for (key, owners) in products {
+        if let [owner] = owners[..] {
+            names.entry(key).or_insert((owner, MentionKind::Product));
+        }
+    }
+    (names, vocabulary)
+}
+
+/// Calls `visit` with every indexed text of `entry` and the field it belongs to.
+fn for_each_field_text(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
+    let mut both = |field: Field, text: &crate::knowledge::Text| {
+        visit(field, &text.en);
+        visit(field, &text.ko);
+    };
+    both(Field::Name, &entry.name);
+    both(Field::Name, &entry.full_name);
+    both(Field::Summary, &entry.summary);
+    both(Field::Summary, &entry.definition);
+    for analogy in &entry.analogies {
+        both(Field::Analogies, &analogy.text);
+    }
+    for text in &entry.features {
+        both(Field::Features, text);
+    }
+    for provider in &entry.providers {
+        both(Field::Providers, &provider.about);
+    }
+    for text in &entry.use_cases {
+        both(Field::UseCases, text);
+    }
+    for text in &entry.pros {
+        both(Field::Pros, text);
+    }
+    for text in &entry.cons {
+        both(Field::Cons, text);
+    }
+    if let Some(comparison) = &entry.comparison {
+        for text in [&comparison.delivery, &comparison.typical_use, &comparison.you_manage, &comparison.customers] {
+            both(Field::Comparison, text);
+        }
+    }
+    if let Some(note) = entry.management.as_ref().and_then(|m| m.note.as_ref()) {
+        both(Field::Comparison, note);
+    }
+    for section in &entry.sections {
+        both(Field::Sections, &section.title);
+        both(Field::Sections, &section.body);
+    }
+    visit(Field::Name, &entry.id);
+    for alias in entry.aliases() {
+        visit(Field::Name, alias);
+    }
+    for provider in &entry.providers {
+        visit(Field::Providers, &provider.name);
+        for product in &provider.products {
+            visit(Field::Providers, product);
+        }
+    }
+}
