@@ -10,6 +10,7 @@
 //!   environment.
 //! - [`knowledge`]: the schema, loading and validation of `knowledge/*.toml`.
 //! - [`search`]: the Korean/English analyzer, BM25 ranking, typo tolerance, off-topic gate.
+//! - [`prompt`]: the grounded prompt templates in `prompts/`.
 //! - [`llm`]: the LLM providers (OpenAI-compatible, Anthropic) behind one trait.
 //! - [`assistant`]: intent, language choice, the offline composer, grounding.
 //! - [`cli`]: the `xaas` command line, a thin adapter over the assistant.
@@ -19,5 +20,6 @@ pub mod config;
 pub mod knowledge;
 pub mod search;
 pub mod llm;
+pub mod prompt;
 pub mod assistant;
 pub mod cli;

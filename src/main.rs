@@ -1,1 +1,14 @@
-fn main(){}
+//! The `xaas` binary: sets up logging and hands the arguments to [`xaas::cli::run`].
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // Logs go to stderr so stdout stays clean for answers and JSON; RUST_LOG filters them.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    xaas::cli::run(std::env::args_os())
+}

@@ -6,5 +6,7 @@
 //! - `llm`: the LLM providers against fake OpenAI/Anthropic servers on loopback.
 //! - `support`: shared helpers and fakes.
 
+mod cli;
+mod eval;
 mod llm;
 mod support;

@@ -1,0 +1,119 @@
+//! What a question asks for: a comparison, and which parts of an entry (downsides,
+//! providers, analogies, ...). Cue words are language-level knowledge, so they live here and
+//! not in the knowledge files, which hold only entry-specific terms.
+
+/// A part of an entry a question can ask about; the answer leads with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Aspect {
+    /// What it is.
+    Definition,
+    /// Everyday analogies.
+    Analogy,
+    /// Features.
+    Features,
+    /// Providers and products.
+    Providers,
+    /// Use cases.
+    UseCases,
+    /// Advantages.
+    Pros,
+    /// Disadvantages.
+    Cons,
+    /// Who manages which layer.
+    Management,
+    /// The comparison-table columns (delivery, typical use, customers).
+    Glance,
+}
+
+/// Cue substrings per aspect, checked against the lowercased question.
+const CUES: &[(Aspect, &[&str])] = &[
+    (Aspect::Cons, &[
+        "단점", "약점", "한계", "문제점", "리스크", "위험", "불편", "어려운 점", "어려움", "아쉬운",
+        "downside", "disadvantage", " cons ", " con ", "drawback", "weakness", "limitation", "risk",
+        "problem", "pitfall", "bad at", "negative",
+    ]),
+    (Aspect::Pros, &[
+        "장점", "이점", "강점", "좋은 점", "좋은점", "혜택", "메리트", "이득", "왜 써", "왜 쓰",
+        "advantage", " pros ", "benefit", "upside", "strength", "why use", "why would",
+        "merit", "positive",
+    ]),
+    (Aspect::Providers, &[
+        "제공업체", "업체", "벤더", "회사", "제품", "어디서", "누가 제공", "대표적", "서비스 예", "제공사",
+        "provider", "vendor", "compan", "product", "who offers", "who sells", "who provides",
+        "offering", "which service", "brands",
+    ]),
+    (Aspect::UseCases, &[
+        "활용", "사례", "용도", "언제 쓰", "언제 써", "언제 사용", "어디에 쓰", "어디에 써", "쓰임", "적합",
+        "use case", "usecase", "used for", "when to use", "when should", "good for", "suitable",
+        "scenario", "use it for", "applications of",
+    ]),
+    (Aspect::Analogy, &[
+        "비유", "비슷", "빗대", "예를 들", "쉽게 설명", "쉽게", "analogy", "analogies", "metaphor",
+        "eli5", "simple terms", "simply", "like i'm", "like im",
+    ]),
+    (Aspect::Features, &["특징", "특성", "feature", "characteristic", "trait", "key point"]),
+    (Aspect::Management, &[
+        "관리", "누가 운영", "책임", "레이어", "계층", "담당", "manage", "responsib", "who handles",
+        "who runs", "layer", "who takes care", "shared responsibility",
+    ]),
+    (Aspect::Glance, &["고객", "누가 써", "누가 쓰", "대상", "customer", "who uses", "audience", "target user"]),
+    (Aspect::Definition, &["정의", "뜻", "의미", "개념", "define", "definition", "meaning", "stand for", "stands for"]),
+];
+
+const COMPARE_CUES: &[&str] = &[
+    "차이", "비교", "다른", "달라", "다르", "다름", "뭐가 나", "어느 게", "어느게", "어떤 게 나", "어떤게 나",
+    "대신", " vs ", " vs. ", "versus", "differ", "compare", "comparison", "better", " or ", "which one", "contrast",
+];
+
+/// What a question asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Intent {
+    /// The question contrasts entries.
+    pub compare: bool,
+    /// Aspects asked about, in the order of [`CUES`].
+    pub aspects: Vec<Aspect>,
+}
+
+/// Reads the intent from a question's text.
+pub fn detect(question: &str) -> Intent {
+    let text = padded(question);
+    let aspects = CUES
+        .iter()
+        .filter(|(_, cues)| cues.iter().any(|cue| text.contains(cue)))
+        .map(|(aspect, _)| *aspect)
+        .collect();
+    Intent {
+        compare: COMPARE_CUES.iter().any(|cue| text.contains(cue)),
+        aspects,
+    }
+}
+
+/// The question lowercased, punctuation turned into spaces, padded with a space on each
+/// side, so English cues written with spaces match whole words only.
+fn padded(question: &str) -> String {
+    let mut text = String::with_capacity(question.len() + 2);
+    text.push(' ');
+    for c in question.chars().flat_map(char::to_lowercase) {
+        text.push(if c.is_alphanumeric() || c == '\'' { c } else { ' ' });
+    }
+    text.push(' ');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_aspects_and_comparisons() {
+        assert_eq!(detect("PaaS 단점은?").aspects, [Aspect::Cons]);
+        assert_eq!(detect("cons of SaaS").aspects, [Aspect::Cons]);
+        assert_eq!(detect("who provides GPUaaS?").aspects, [Aspect::Providers]);
+        assert!(detect("IaaS랑 PaaS 차이").compare);
+        assert!(detect("heroku vs ec2").compare);
+        assert!(!detect("what is paas").compare);
+        assert!(!detect("should I consider devs").compare);
+        assert!(detect("should I consider devs").aspects.is_empty());
+        assert_eq!(detect("IaaS에서 OS는 누가 관리해?").aspects, [Aspect::Management]);
+    }
+}

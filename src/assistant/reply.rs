@@ -1,0 +1,108 @@
+//! The platform-neutral answer: plain data that every front end renders its own way
+//! (terminal text, JSON, Discord embeds). Nothing here knows how it will be shown.
+
+use serde::Serialize;
+
+use crate::knowledge::Lang;
+
+/// What kind of answer a reply is; front ends pick layouts by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyKind {
+    /// An explanation of one model or topic.
+    Model,
+    /// Two or more entries side by side.
+    Compare,
+    /// A free-form answer that leads with what was asked.
+    Answer,
+    /// Nothing in the knowledge base covers the question.
+    DontKnow,
+}
+
+impl ReplyKind {
+    /// The name used in JSON and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyKind::Model => "model",
+            ReplyKind::Compare => "compare",
+            ReplyKind::Answer => "answer",
+            ReplyKind::DontKnow => "dont_know",
+        }
+    }
+}
+
+/// Where the answer's words came from, so users and logs can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Composed from the knowledge base without any network.
+    Offline,
+    /// Written by the configured LLM from the retrieved entries.
+    Llm,
+    /// The LLM failed, so this is the offline answer.
+    Fallback,
+}
+
+impl Mode {
+    /// The name used in JSON and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Offline => "offline",
+            Mode::Llm => "llm",
+            Mode::Fallback => "fallback",
+        }
+    }
+}
+
+/// One headed part of a reply; a Discord embed field, a terminal paragraph.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReplySection {
+    /// The heading, in the reply language.
+    pub heading: String,
+    /// The body; lines starting with "• " are list items.
+    pub body: String,
+}
+
+/// A knowledge entry the reply rests on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Source {
+    /// The entry id (`iaas`).
+    pub id: String,
+    /// Its title in the reply language.
+    pub title: String,
+    /// Relevance from 0 to 1, relative to the best source.
+    pub score: f32,
+}
+
+/// A complete answer to one question.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reply {
+    /// The reply language.
+    pub lang: Lang,
+    /// Explanation, comparison, free-form answer or don't-know.
+    pub kind: ReplyKind,
+    /// Offline, LLM or fallback.
+    pub mode: Mode,
+    /// A one-line title.
+    pub title: String,
+    /// The body, in reading order.
+    pub sections: Vec<ReplySection>,
+    /// The entries it rests on, best first; empty for don't-know.
+    pub sources: Vec<Source>,
+}
+
+impl Reply {
+    /// The whole answer as plain text: title, then each section under its heading.
+    pub fn text(&self) -> String {
+        let mut text = self.title.clone();
+        for section in &self.sections {
+            text.push_str("\n\n");
+            if !section.heading.is_empty() {
+                text.push_str(&section.heading);
+                text.push('\n');
+            }
+            text.push_str(&section.body);
+        }
+        text
+    }
+}

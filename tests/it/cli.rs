@@ -1,0 +1,179 @@
+//! The real `xaas` binary, end to end: answers, JSON, piped questions, names, checks, errors.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn xaas(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xaas"))
+        .args(args)
+        .env_remove("XAAS_KNOWLEDGE_DIR")
+        .env_remove("XAAS_CONFIG")
+        .env_remove("XAAS_LLM_PROVIDER")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("the xaas binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_str(stdout(output).trim()).expect("one JSON object")
+}
+
+#[test]
+fn answers_a_korean_question_in_korean_from_any_directory() {
+    let output = xaas(&["ask", "IaaS가 뭐야?"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.contains("IaaS"), "{text}");
+    assert!(text.contains("정의"), "Korean headings: {text}");
+    assert!(text.contains("sources: iaas"), "{text}");
+}
+
+#[test]
+fn json_output_has_the_documented_fields() {
+    let output = xaas(&["ask", "--json", "what are the downsides of PaaS?"]);
+    assert!(output.status.success());
+    let value = json(&output);
+    assert_eq!(value["question"], "what are the downsides of PaaS?");
+    assert_eq!(value["lang"], "en");
+    assert_eq!(value["kind"], "answer");
+    assert_eq!(value["mode"], "offline");
+    assert_eq!(value["sources"][0]["id"], "paas");
+    assert!(value["sources"][0]["score"].as_f64().is_some());
+    let answer = value["answer"].as_str().expect("answer is text");
+    assert!(answer.starts_with("PaaS — Cons"), "leads with the cons: {answer}");
+}
+
+#[test]
+fn off_topic_questions_get_an_honest_dont_know() {
+    for (question, lang) in [("오늘 점심 뭐 먹지?", "ko"), ("what is 17 * 3", "en")] {
+        let output = xaas(&["ask", "--json", question]);
+        assert!(output.status.success(), "don't-know is still an answer");
+        let value = json(&output);
+        assert_eq!(value["kind"], "dont_know", "{question}");
+        assert_eq!(value["lang"], lang);
+        assert_eq!(value["sources"].as_array().map(Vec::len), Some(0));
+    }
+}
+
+#[test]
+fn compares_named_models() {
+    let value = json(&xaas(&["ask", "--json", "IaaS랑 PaaS 차이가 뭐야?"]));
+    assert_eq!(value["kind"], "compare");
+    assert_eq!(value["sources"][0]["id"], "iaas");
+    assert_eq!(value["sources"][1]["id"], "paas");
+    let value = json(&xaas(&["compare", "--json", "heroku", "ec2"]));
+    assert_eq!(value["kind"], "compare");
+    assert_eq!(value["sources"][0]["id"], "paas");
+    assert_eq!(value["sources"][1]["id"], "iaas");
+}
+
+#[test]
+fn stdin_gets_one_json_line_per_question_in_order() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xaas"))
+        .args(["ask", "--json"])
+        .current_dir(std::env::temp_dir())
+        .env_remove("XAAS_KNOWLEDGE_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("xaas starts");
+    let questions = ["what is saas", "", "서버리스 장점", "best pizza in town", "gpuass providers"];
+    {
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        for question in questions {
+            writeln!(stdin, "{question}").expect("write a question");
+        }
+    }
+    let output = child.wait_with_output().expect("xaas finishes");
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), questions.len());
+    for (line, question) in lines.iter().zip(questions) {
+        assert_eq!(line["question"], question);
+    }
+    assert_eq!(lines[0]["sources"][0]["id"], "saas");
+    assert_eq!(lines[1]["kind"], "dont_know");
+    assert_eq!(lines[2]["sources"][0]["id"], "faas");
+    assert_eq!(lines[2]["lang"], "ko");
+    assert_eq!(lines[3]["kind"], "dont_know");
+    assert_eq!(lines[4]["sources"][0]["id"], "gpuaas");
+}
+
+#[test]
+fn lang_flag_overrides_the_question_language() {
+    let value = json(&xaas(&["ask", "--json", "--lang", "en", "사스가 뭐야"]));
+    assert_eq!(value["lang"], "en");
+    assert_eq!(value["sources"][0]["id"], "saas");
+    let value = json(&xaas(&["model", "--json", "--lang", "ko", "serverless"]));
+    assert_eq!(value["lang"], "ko");
+    assert_eq!(value["sources"][0]["id"], "faas");
+}
+
+#[test]
+fn model_resolves_aliases_and_suggests_for_unknown_names() {
+    let value = json(&xaas(&["model", "--json", "온프렘"]));
+    assert_eq!(value["kind"], "model");
+    assert_eq!(value["lang"], "ko");
+    assert_eq!(value["sources"][0]["id"], "on-premise");
+    let output = xaas(&["model", "iqass"]);
+    assert!(output.status.success(), "a typo still resolves");
+    let output = xaas(&["model", "databaseaas"]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("no model or topic called `databaseaas`"), "{error}");
+    assert!(error.contains("did you mean"), "{error}");
+}
+
+#[test]
+fn check_reports_what_was_loaded() {
+    let output = xaas(&["check"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.contains("entries"), "{text}");
+    assert!(text.contains("built-in"), "{text}");
+}
+
+#[test]
+fn a_broken_knowledge_folder_names_file_entry_field_and_line() {
+    let dir = tempdir("broken-knowledge");
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/knowledge/iaas.toml")).expect("iaas.toml");
+    let broken = source.replacen("summary = {", "summary = { xx = \"\", ", 1);
+    assert_ne!(broken, source, "the fixture edit applied");
+    std::fs::write(dir.join("iaas.toml"), broken).expect("write fixture");
+    let output = xaas(&["--knowledge", dir.to_str().expect("utf-8 path"), "check"]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("iaas.toml:"), "{error}");
+    assert!(error.contains("entry `iaas`"), "{error}");
+    assert!(error.contains("field `summary`"), "{error}");
+    assert!(error.contains("unknown field `xx`"), "{error}");
+    assert!(!error.contains("panicked"), "{error}");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_xaas"))
+        .args(["ask", "what is iaas"])
+        .env("XAAS_KNOWLEDGE_DIR", dir.join("missing"))
+        .output()
+        .expect("xaas runs");
+    assert_eq!(output.status.code(), Some(2), "a missing folder is a clear error");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("missing"));
+}
+
+#[test]
+fn bad_arguments_exit_with_2() {
+    assert_eq!(xaas(&["ask", "--lang", "fr", "hi"]).status.code(), Some(2));
+    assert_eq!(xaas(&["frobnicate"]).status.code(), Some(2));
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("xaas-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}

@@ -1,0 +1,112 @@
+//! The retrieval evaluation: every question in `tests/data/eval.toml` goes through the real
+//! assistant; hit@1, comparison recall and off-topic rejection are printed per language and
+//! held to a floor.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use xaas::assistant::{Assistant, Question, ReplyKind};
+use xaas::knowledge::KnowledgeBase;
+
+/// The floor every metric must reach, in each language.
+const FLOOR: f64 = 0.95;
+
+#[derive(Deserialize)]
+struct EvalFile {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    q: String,
+    lang: String,
+    kind: String,
+    expect: Vec<String>,
+    #[serde(default)]
+    also: Vec<String>,
+}
+
+#[derive(Default)]
+struct Tally {
+    hits: usize,
+    hit_total: usize,
+    recall: f64,
+    compare_total: usize,
+    rejected: usize,
+    offtopic_total: usize,
+}
+
+impl Tally {
+    fn rates(&self) -> [f64; 3] {
+        let rate = |num: f64, den: usize| if den == 0 { 1.0 } else { num / den as f64 };
+        [
+            rate(self.hits as f64, self.hit_total),
+            rate(self.recall, self.compare_total),
+            rate(self.rejected as f64, self.offtopic_total),
+        ]
+    }
+}
+
+#[test]
+fn retrieval_meets_the_floor_in_both_languages() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/eval.toml"))
+        .expect("tests/data/eval.toml is part of the repository");
+    let file: EvalFile = toml::from_str(&text).expect("eval.toml parses");
+    let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge loads"));
+    let ids: Vec<&str> = assistant.knowledge().entries().iter().map(|e| e.id.as_str()).collect();
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for case in &file.case {
+        for id in case.expect.iter().chain(&case.also) {
+            assert!(ids.contains(&id.as_str()), "eval case {:?} names unknown id {id}", case.q);
+        }
+        let reply = assistant.answer(&Question::new(case.q.as_str()));
+        let got: Vec<&str> = reply.sources.iter().map(|s| s.id.as_str()).collect();
+        let tally = tallies.entry(case.lang.clone()).or_default();
+        if case.kind == "offtopic" {
+            tally.offtopic_total += 1;
+            if reply.kind == ReplyKind::DontKnow {
+                tally.rejected += 1;
+            } else {
+                failures.push(format!("offtopic answered: {:?} -> {got:?}", case.q));
+            }
+        } else if case.kind == "compare" {
+            tally.compare_total += 1;
+            let window = &got[..got.len().min(case.expect.len())];
+            let found = case.expect.iter().filter(|id| window.contains(&id.as_str())).count();
+            tally.recall += found as f64 / case.expect.len() as f64;
+            if found < case.expect.len() || reply.kind != ReplyKind::Compare {
+                failures.push(format!("compare {:?}: want {:?}, got {got:?} ({:?})", case.q, case.expect, reply.kind));
+            }
+        } else {
+            tally.hit_total += 1;
+            let first = got.first().copied().unwrap_or("-");
+            if case.expect.iter().take(1).chain(&case.also).any(|id| id == first) {
+                tally.hits += 1;
+            } else {
+                failures.push(format!("{} {:?}: want {:?}, got {got:?}", case.kind, case.q, case.expect));
+            }
+        }
+    }
+    let mut report = format!("{} questions\nlang  hit@1 (n)     compare recall (n)  off-topic rejection (n)\n", file.case.len());
+    let mut below = Vec::new();
+    for (lang, tally) in &tallies {
+        let [hit, recall, rejection] = tally.rates();
+        report.push_str(&format!(
+            "{lang:<5} {hit:.3} ({:>3}) {recall:>9.3} ({:>3}) {rejection:>13.3} ({:>3})\n",
+            tally.hit_total, tally.compare_total, tally.offtopic_total
+        ));
+        for (name, value) in [("hit@1", hit), ("comparison recall", recall), ("off-topic rejection", rejection)] {
+            if value < FLOOR {
+                below.push(format!("{lang} {name} {value:.3} < {FLOOR}"));
+            }
+        }
+    }
+    for failure in &failures {
+        report.push_str(&format!("  miss: {failure}\n"));
+    }
+    print!("{report}");
+    // Also kept on disk, so CI can show the figures of a passing run.
+    let _ = std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/target/eval-report.txt"), &report);
+    assert!(below.is_empty(), "below the floor: {below:?}");
+}
