@@ -40,7 +40,9 @@ fn load(c: &mut Criterion) {
         b.iter(|| KnowledgeBase::builtin().expect("built-in knowledge loads"))
     });
     let knowledge = KnowledgeBase::builtin().expect("built-in knowledge loads");
-    c.bench_function("load/index-build", |b| b.iter(|| Assistant::new(black_box(knowledge.clone()))));
+    c.bench_function("load/index-build", |b| {
+        b.iter(|| Assistant::new(black_box(knowledge.clone())))
+    });
 }
 
 criterion_group!(benches, answer, load);

@@ -16,10 +16,11 @@
 //! - [`cli`]: the `xaas` command line, a thin adapter over the assistant.
 #![warn(missing_docs)]
 
-pub mod config;
-pub mod knowledge;
-pub mod search;
-pub mod llm;
-pub mod prompt;
 pub mod assistant;
 pub mod cli;
+pub mod config;
+pub mod discord;
+pub mod knowledge;
+pub mod llm;
+pub mod prompt;
+pub mod search;

@@ -154,7 +154,10 @@ impl EntryContext {
 impl Prompts {
     /// The templates compiled into the binary.
     pub fn builtin() -> Result<Prompts, PromptError> {
-        Prompts::from_sources(BUILTIN.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect(), "built-in")
+        Prompts::from_sources(
+            BUILTIN.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect(),
+            "built-in",
+        )
     }
 
     /// Loads `system.jinja` and `user.jinja` from `dir`.
@@ -191,7 +194,13 @@ impl Prompts {
     }
 
     /// Renders both messages for `question`, grounded in `entries` (best first).
-    pub fn render(&self, question: &str, lang: Lang, entries: &[&Entry], max_words: usize) -> Result<RenderedPrompt, PromptError> {
+    pub fn render(
+        &self,
+        question: &str,
+        lang: Lang,
+        entries: &[&Entry],
+        max_words: usize,
+    ) -> Result<RenderedPrompt, PromptError> {
         let lang_name = match lang {
             Lang::En => "English",
             Lang::Ko => "Korean",
@@ -241,7 +250,9 @@ mod tests {
         let knowledge = KnowledgeBase::builtin().expect("built-in knowledge");
         let prompts = Prompts::builtin().expect("built-in prompts");
         let iaas = knowledge.get("iaas").expect("iaas entry");
-        let rendered = prompts.render("IaaS 단점이 뭐야?", Lang::Ko, &[iaas], 250).expect("renders");
+        let rendered = prompts
+            .render("IaaS 단점이 뭐야?", Lang::Ko, &[iaas], 250)
+            .expect("renders");
         assert!(rendered.system.contains("Korean"));
         assert!(rendered.system.contains("[iaas]") || rendered.system.contains("square brackets"));
         assert!(rendered.user.contains("<entry id=\"iaas\">"));

@@ -55,7 +55,10 @@ fn layers(list: &[Layer], lang: Lang) -> String {
     if list.is_empty() {
         return pick(lang, "nothing", "없음").to_string();
     }
-    list.iter().map(|layer| layer.label(lang)).collect::<Vec<_>>().join(", ")
+    list.iter()
+        .map(|layer| layer.label(lang))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Orders items so the ones sharing the most terms with the question come first; ties keep
@@ -98,7 +101,16 @@ fn aspect_section(entry: &Entry, aspect: Aspect, lang: Lang, terms: &HashSet<Str
         Aspect::Providers if !entry.providers.is_empty() => {
             let order = by_relevance(
                 &entry.providers,
-                |p| [p.name.as_str(), if p.products.is_empty() { "" } else { p.products[0].as_str() }],
+                |p| {
+                    [
+                        p.name.as_str(),
+                        if p.products.is_empty() {
+                            ""
+                        } else {
+                            p.products[0].as_str()
+                        },
+                    ]
+                },
                 terms,
             );
             order
@@ -108,7 +120,12 @@ fn aspect_section(entry: &Entry, aspect: Aspect, lang: Lang, terms: &HashSet<Str
                     if provider.products.is_empty() {
                         format!("• {}: {}", provider.name, provider.about.get(lang))
                     } else {
-                        format!("• {} ({}): {}", provider.name, provider.products.join(", "), provider.about.get(lang))
+                        format!(
+                            "• {} ({}): {}",
+                            provider.name,
+                            provider.products.join(", "),
+                            provider.about.get(lang)
+                        )
                     }
                 })
                 .collect::<Vec<_>>()
@@ -194,13 +211,24 @@ pub fn model(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
         .filter_map(|aspect| aspect_section(entry, *aspect, lang, &none))
         .collect();
     sections.extend(extra_sections(entry, lang, &none));
-    let sources = if sources.is_empty() { vec![source(entry, lang, 1.0)] } else { sources };
+    let sources = if sources.is_empty() {
+        vec![source(entry, lang, 1.0)]
+    } else {
+        sources
+    };
     reply(lang, ReplyKind::Model, entry.title(lang), sections, sources)
 }
 
 /// A focused answer about one entry that leads with what was asked, then says in short what
 /// the entry is. `lead_sections` puts the entry's own sections first (topic questions).
-pub fn answer(entry: &Entry, aspects: &[Aspect], lead_sections: bool, lang: Lang, question_terms: &HashSet<String>, sources: Vec<Source>) -> Reply {
+pub fn answer(
+    entry: &Entry,
+    aspects: &[Aspect],
+    lead_sections: bool,
+    lang: Lang,
+    question_terms: &HashSet<String>,
+    sources: Vec<Source>,
+) -> Reply {
     let mut sections: Vec<ReplySection> = aspects
         .iter()
         .filter_map(|aspect| aspect_section(entry, *aspect, lang, question_terms))
@@ -221,7 +249,11 @@ pub fn answer(entry: &Entry, aspects: &[Aspect], lead_sections: bool, lang: Lang
         sections.push(short);
     }
     let title = match aspects.first() {
-        Some(aspect) if *aspect != Aspect::Definition && !sections.is_empty() && sections[0].heading == heading(*aspect, lang) => {
+        Some(aspect)
+            if *aspect != Aspect::Definition
+                && !sections.is_empty()
+                && sections[0].heading == heading(*aspect, lang) =>
+        {
             format!("{} — {}", entry.name.get(lang), heading(*aspect, lang))
         }
         _ => entry.title(lang),
@@ -231,9 +263,21 @@ pub fn answer(entry: &Entry, aspects: &[Aspect], lead_sections: bool, lang: Lang
 
 /// Entries side by side, leading with the aspects asked about; a topic that relates all of
 /// them (the IaaS-vs-PaaS discussion) adds its sections.
-pub fn compare(entries: &[&Entry], aspects: &[Aspect], lang: Lang, knowledge: &KnowledgeBase, sources: Vec<Source>) -> Reply {
+pub fn compare(
+    entries: &[&Entry],
+    aspects: &[Aspect],
+    lang: Lang,
+    knowledge: &KnowledgeBase,
+    sources: Vec<Source>,
+) -> Reply {
     let mut order: Vec<Aspect> = aspects.iter().copied().filter(|a| *a != Aspect::Definition).collect();
-    for aspect in [Aspect::Glance, Aspect::Pros, Aspect::Cons, Aspect::Management, Aspect::Analogy] {
+    for aspect in [
+        Aspect::Glance,
+        Aspect::Pros,
+        Aspect::Cons,
+        Aspect::Management,
+        Aspect::Analogy,
+    ] {
         if !order.contains(&aspect) {
             order.push(aspect);
         }
@@ -261,14 +305,21 @@ pub fn compare(entries: &[&Entry], aspects: &[Aspect], lang: Lang, knowledge: &K
     let mut sources = sources;
     let ids: Vec<&str> = entries.iter().map(|entry| entry.id.as_str()).collect();
     for topic in knowledge.entries().iter().filter(|e| e.kind == EntryKind::Topic) {
-        if ids.len() >= 2 && ids.iter().all(|id| topic.related.iter().any(|r| r == id)) && !ids.contains(&topic.id.as_str()) {
+        if ids.len() >= 2
+            && ids.iter().all(|id| topic.related.iter().any(|r| r == id))
+            && !ids.contains(&topic.id.as_str())
+        {
             sections.extend(extra_sections(topic, lang, &HashSet::new()));
             if !sources.iter().any(|s| s.id == topic.id) {
                 sources.push(source(topic, lang, 0.5));
             }
         }
     }
-    let title = entries.iter().map(|entry| entry.name.get(lang)).collect::<Vec<_>>().join(" vs ");
+    let title = entries
+        .iter()
+        .map(|entry| entry.name.get(lang))
+        .collect::<Vec<_>>()
+        .join(" vs ");
     reply(lang, ReplyKind::Compare, title, sections, sources)
 }
 
@@ -281,13 +332,22 @@ fn compare_row(entry: &Entry, aspect: Aspect, lang: Lang) -> Option<String> {
         Aspect::Cons if !entry.cons.is_empty() => joined(&entry.cons),
         Aspect::Features if !entry.features.is_empty() => joined(&entry.features),
         Aspect::UseCases if !entry.use_cases.is_empty() => joined(&entry.use_cases),
-        Aspect::Analogy if !entry.analogies.is_empty() => {
-            entry.analogies.iter().map(|a| a.text.get(lang)).collect::<Vec<_>>().join(" / ")
-        }
+        Aspect::Analogy if !entry.analogies.is_empty() => entry
+            .analogies
+            .iter()
+            .map(|a| a.text.get(lang))
+            .collect::<Vec<_>>()
+            .join(" / "),
         Aspect::Providers if !entry.providers.is_empty() => entry
             .providers
             .iter()
-            .map(|p| if p.products.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, p.products.join(", ")) })
+            .map(|p| {
+                if p.products.is_empty() {
+                    p.name.clone()
+                } else {
+                    format!("{} ({})", p.name, p.products.join(", "))
+                }
+            })
             .collect::<Vec<_>>()
             .join(", "),
         Aspect::Management => {

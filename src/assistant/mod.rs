@@ -5,16 +5,131 @@
 //! front end's crates (clap, serenity, poise) and renders nothing itself.
 
 mod compose;
+mod grounded;
 mod intent;
 mod reply;
 
 use std::collections::HashSet;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
 
 pub use intent::{Aspect, Intent};
 pub use reply::{Mode, Reply, ReplyKind, ReplySection, Source};
 
+use crate::config::LlmConfig;
 use crate::knowledge::{Entry, EntryKind, KnowledgeBase, Lang};
+use crate::llm::LlmClient;
+use crate::prompt::{Prompts, RenderedPrompt};
 use crate::search::{analyzer, Field, Index, MentionKind, Search};
+use grounded::Grounded;
+
+/// How many retrieved entries a grounded prompt carries: enough for a three-way comparison
+/// plus one neighbour, few enough to keep the prompt small and on topic.
+const MAX_GROUNDING_ENTRIES: usize = 4;
+
+/// The one engine every front end shares: the current [`Snapshot`] (swapped whole on reload)
+/// and, when configured, the LLM that writes grounded answers.
+pub struct Assistant {
+    current: ArcSwap<Snapshot>,
+    llm: Option<Grounded>,
+}
+
+impl Assistant {
+    /// An offline assistant over `knowledge` with the built-in prompt templates.
+    pub fn new(knowledge: KnowledgeBase) -> Assistant {
+        let prompts = Prompts::builtin().expect("the built-in prompt templates are checked by the unit tests");
+        Assistant::with_prompts(knowledge, prompts)
+    }
+
+    /// An offline assistant over `knowledge` and `prompts`.
+    pub fn with_prompts(knowledge: KnowledgeBase, prompts: Prompts) -> Assistant {
+        Assistant {
+            current: ArcSwap::from_pointee(Snapshot::new(knowledge, prompts)),
+            llm: None,
+        }
+    }
+
+    /// The same assistant answering through `client` when asked for grounded answers.
+    pub fn with_llm(mut self, client: Arc<dyn LlmClient>, config: &LlmConfig) -> Assistant {
+        self.llm = Some(Grounded::new(client, config));
+        self
+    }
+
+    /// Whether grounded answers go to an LLM.
+    pub fn llm_enabled(&self) -> bool {
+        self.llm.is_some()
+    }
+
+    /// The snapshot answers are read from right now; cheap, never blocks a reload.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    /// Swaps in a new knowledge base and prompts; answers already running finish on the old
+    /// snapshot. The caller validates first, so the last good version keeps serving on error.
+    pub fn reload(&self, knowledge: KnowledgeBase, prompts: Prompts) {
+        self.current.store(Arc::new(Snapshot::new(knowledge, prompts)));
+    }
+
+    /// Answers a question from the knowledge base alone, without any network.
+    pub fn answer(&self, question: &Question) -> Reply {
+        self.current.load().answer(question)
+    }
+
+    /// Answers through the LLM when one is configured (the offline answer otherwise, or
+    /// marked `fallback` when the LLM fails). `on_delta` sees the text as it streams.
+    pub async fn respond(&self, question: &Question, on_delta: Option<&mut (dyn FnMut(&str) + Send)>) -> Reply {
+        let snapshot = self.snapshot();
+        let offline = snapshot.answer(question);
+        match &self.llm {
+            Some(llm) => llm.answer(&question.text, ground(offline), &snapshot, on_delta).await,
+            None => offline,
+        }
+    }
+
+    /// The exact prompt a grounded answer to `question` would send, without sending it;
+    /// `None` when nothing is retrieved (no call would be made).
+    pub fn prompt(&self, question: &Question) -> Result<Option<RenderedPrompt>, crate::prompt::PromptError> {
+        let snapshot = self.snapshot();
+        let offline = ground(snapshot.answer(question));
+        if offline.kind == ReplyKind::DontKnow {
+            return Ok(None);
+        }
+        let entries: Vec<&Entry> = offline
+            .sources
+            .iter()
+            .filter_map(|s| snapshot.knowledge.get(&s.id))
+            .collect();
+        snapshot
+            .prompts
+            .render(&question.text, offline.lang, &entries, grounded::MAX_WORDS)
+            .map(Some)
+    }
+
+    /// Resolves a name typed to `/model` or `xaas model`: id, name, alias or a close typo.
+    /// Returns the entry id.
+    pub fn resolve(&self, name: &str) -> Result<String, UnknownName> {
+        self.current.load().resolve(name).map(|entry| entry.id.clone())
+    }
+
+    /// The full explanation of the entry `name` resolves to.
+    pub fn model(&self, name: &str, lang: Lang) -> Result<Reply, UnknownName> {
+        self.current.load().model(name, lang)
+    }
+
+    /// Two or more entries side by side.
+    pub fn compare(&self, names: &[&str], lang: Lang) -> Result<Reply, UnknownName> {
+        self.current.load().compare(names, lang)
+    }
+}
+
+/// The offline reply with its sources cut to what a grounded prompt carries, so an LLM
+/// answer's sources are exactly the entries the model was given.
+fn ground(mut reply: Reply) -> Reply {
+    reply.sources.truncate(MAX_GROUNDING_ENTRIES);
+    reply
+}
 
 /// A question from any front end.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,17 +180,24 @@ fn suggest_list(suggestions: &[String]) -> String {
     }
 }
 
-/// The assistant over one knowledge base and its index.
-pub struct Assistant {
+/// One consistent version of everything an answer reads: the knowledge base, its index and
+/// the prompt templates. A reload builds a new snapshot and swaps it in whole, so an answer
+/// never mixes two versions.
+pub struct Snapshot {
     knowledge: KnowledgeBase,
     index: Index,
+    prompts: Prompts,
 }
 
-impl Assistant {
-    /// Builds the index for `knowledge`; the knowledge base is validated already.
-    pub fn new(knowledge: KnowledgeBase) -> Assistant {
+impl Snapshot {
+    /// Builds the index for `knowledge` (validated already) next to `prompts`.
+    pub fn new(knowledge: KnowledgeBase, prompts: Prompts) -> Snapshot {
         let index = Index::build(&knowledge);
-        Assistant { knowledge, index }
+        Snapshot {
+            knowledge,
+            index,
+            prompts,
+        }
     }
 
     /// The knowledge base in use.
@@ -83,12 +205,17 @@ impl Assistant {
         &self.knowledge
     }
 
+    /// The prompt templates in use.
+    pub fn prompts(&self) -> &Prompts {
+        &self.prompts
+    }
+
     /// Retrieval only, for evaluation and the grounded prompt.
     pub fn search(&self, text: &str) -> Search {
         self.index.search(text)
     }
 
-    /// Answers a question from the knowledge base alone, without any network.
+    /// Answers a question from this snapshot alone, without any network.
     pub fn answer(&self, question: &Question) -> Reply {
         let lang = question.reply_lang();
         let search = self.index.search(&question.text);
@@ -115,6 +242,33 @@ impl Assistant {
                 sources.push(source);
             }
             return compose::compare(&compared, &intent.aspects, lang, &self.knowledge, sources);
+        }
+
+        // "IaaS → PaaS → SaaS → IQaaS": a sequence of models is a topic of its own, so the
+        // topic whose text tells it best leads; failing that, the entry whose text does.
+        if intent.sequence && search.mentions.len() >= 3 {
+            let best_text = search.by_text.first();
+            let topic = search
+                .by_text
+                .iter()
+                .find(|hit| entries[hit.entry].kind == EntryKind::Topic);
+            let lead = match (topic, best_text) {
+                (Some(topic), Some(best)) if topic.text_score >= best.text_score * SEQUENCE_TOPIC_SHARE => Some(topic),
+                (_, best) => best,
+            };
+            if let Some(lead) = lead {
+                let mut sources = sources;
+                match sources.iter().position(|s| s.id == entries[lead.entry].id) {
+                    Some(position) => {
+                        let first = sources.remove(position);
+                        sources.insert(0, first);
+                    }
+                    None => sources.insert(0, compose::source_of(&entries[lead.entry], lang, 1.0)),
+                }
+                sources.truncate(MAX_GROUNDING_ENTRIES + 1);
+                let terms = question_terms(search);
+                return compose::answer(&entries[lead.entry], &intent.aspects, true, lang, &terms, sources);
+            }
         }
 
         let entry = &entries[top.entry];
@@ -150,21 +304,38 @@ impl Assistant {
     /// The entries a question compares, in the order it names them; `None` when it does not
     /// compare. Two named models compare even without a cue word ("IaaS PaaS").
     fn compared(&self, search: &Search, intent: &Intent) -> Option<Vec<usize>> {
+        if intent.sequence && search.mentions.len() >= 3 {
+            return None;
+        }
         let entries = self.knowledge.entries();
         let mut named: Vec<usize> = Vec::new();
         for mention in &search.mentions {
             let entry = &entries[mention.entry];
             // A topic that is itself a comparison (IaaS vs PaaS) stands for what it compares.
-            if entry.kind == EntryKind::Topic && intent.compare && entry.related.len() >= 2 && search.mentions.len() == 1 {
+            let expands = intent.compare || search.mentions.len() > 1;
+            if expands && is_comparison_topic(entry, entries) {
                 for id in &entry.related {
                     if let Some(position) = entries.iter().position(|e| &e.id == id) {
-                        named.push(position);
+                        if !named.contains(&position) {
+                            named.push(position);
+                        }
                     }
                 }
                 continue;
             }
             if !named.contains(&mention.entry) {
                 named.push(mention.entry);
+            }
+        }
+        // "Claude API vs renting GPUs": one side named, the other described; the best entry
+        // the description found stands for it, when it is a model and clearly relevant.
+        if intent.compare && named.len() == 1 {
+            let described = search
+                .hits
+                .iter()
+                .find(|hit| !named.contains(&hit.entry) && entries[hit.entry].kind == EntryKind::Model);
+            if let Some(hit) = described.filter(|hit| hit.text_score >= DESCRIBED_SIDE_MIN_SCORE) {
+                named.push(hit.entry);
             }
         }
         if named.len() < 2 {
@@ -244,6 +415,28 @@ impl Assistant {
         let sources = entries.iter().map(|e| compose::source_of(e, lang, 1.0)).collect();
         Ok(compose::compare(&entries, &[], lang, &self.knowledge, sources))
     }
+}
+
+/// How close a topic's text score must come to the best entry's for the topic to lead a
+/// sequence question.
+const SEQUENCE_TOPIC_SHARE: f32 = 0.5;
+
+/// The text score a described (unnamed) side of a comparison needs: a few solid matches,
+/// not one stray word.
+const DESCRIBED_SIDE_MIN_SCORE: f32 = 4.0;
+
+/// A topic that compares other entries (`IaaS vs PaaS`): it relates to two or more entries
+/// and its name names each of them.
+fn is_comparison_topic(entry: &Entry, entries: &[Entry]) -> bool {
+    let name = entry.name.en.to_lowercase();
+    entry.kind == EntryKind::Topic
+        && entry.related.len() >= 2
+        && entry.related.iter().all(|id| {
+            entries
+                .iter()
+                .find(|e| &e.id == id)
+                .is_some_and(|related| name.contains(&related.name.en.to_lowercase()))
+        })
 }
 
 /// Sources after the compared entries: the other hits, relative to the best score.

@@ -10,15 +10,28 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::assistant::{Assistant, Question, Reply};
+use crate::config::Config;
 use crate::knowledge::{KnowledgeBase, Lang};
+use crate::llm;
+use crate::prompt::Prompts;
 
 /// Command-line arguments of `xaas`.
 #[derive(Parser, Debug)]
-#[command(name = "xaas", version, about = "Ask about cloud service models (IaaS, PaaS, SaaS, GPUaaS, IQaaS, ...) in Korean or English")]
+#[command(
+    name = "xaas",
+    version,
+    about = "Ask about cloud service models (IaaS, PaaS, SaaS, GPUaaS, IQaaS, ...) in Korean or English"
+)]
 pub struct Cli {
-    /// A knowledge folder to use instead of the built-in knowledge base.
-    #[arg(long, global = true, env = "XAAS_KNOWLEDGE_DIR", value_name = "DIR")]
+    /// The config file (default: $XAAS_CONFIG; without either, built-in defaults).
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// A knowledge folder to use instead of the built-in knowledge base ($XAAS_KNOWLEDGE_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
     knowledge: Option<PathBuf>,
+    /// A prompts folder (system.jinja, user.jinja) instead of the built-in one ($XAAS_PROMPTS_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    prompts: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -31,9 +44,12 @@ enum Command {
         question: Vec<String>,
         #[command(flatten)]
         output: Output,
-        /// Answer from the knowledge base only, without any LLM.
+        /// Answer from the knowledge base only, even when an LLM is configured.
         #[arg(long)]
         offline: bool,
+        /// Print the exact prompt a grounded answer would send, without sending it.
+        #[arg(long, conflicts_with = "json")]
+        show_prompt: bool,
     },
     /// Explain one model or topic by id, name or alias (iaas, 사스, serverless, ...).
     Model {
@@ -52,7 +68,7 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
-    /// Load and validate the configuration and knowledge base, and say what was loaded.
+    /// Load and validate the configuration, knowledge base and prompts, and say what was loaded.
     Check,
 }
 
@@ -89,35 +105,80 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
     }
 }
 
-fn load_knowledge(dir: Option<&PathBuf>) -> anyhow::Result<KnowledgeBase> {
-    let knowledge = match dir {
+/// Everything a command needs, loaded and validated: the merged configuration and the
+/// knowledge base and prompts it points at.
+struct Loaded {
+    config: Config,
+    knowledge: KnowledgeBase,
+    prompts: Prompts,
+}
+
+/// Loads config, knowledge and prompts; command-line folders win over the config and the
+/// environment.
+fn load(cli: &Cli) -> anyhow::Result<Loaded> {
+    let mut config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
+    if let Some(dir) = &cli.knowledge {
+        config.knowledge.dir = Some(dir.clone());
+    }
+    if let Some(dir) = &cli.prompts {
+        config.knowledge.prompts_dir = Some(dir.clone());
+    }
+    let knowledge = match &config.knowledge.dir {
         Some(dir) => KnowledgeBase::from_dir(dir)?,
         None => KnowledgeBase::builtin()?,
     };
-    Ok(knowledge)
+    let prompts = match &config.knowledge.prompts_dir {
+        Some(dir) => Prompts::from_dir(dir)?,
+        None => Prompts::builtin()?,
+    };
+    Ok(Loaded {
+        config,
+        knowledge,
+        prompts,
+    })
 }
 
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
-    let knowledge = load_knowledge(cli.knowledge.as_ref())?;
-    let assistant = Assistant::new(knowledge);
+    let Loaded {
+        config,
+        knowledge,
+        prompts,
+    } = load(&cli)?;
+    let assistant = Assistant::with_prompts(knowledge, prompts);
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match cli.command {
-        Command::Ask { question, output, offline: _ } => {
-            if question.is_empty() {
-                let stdin = io::stdin();
-                for line in stdin.lock().lines() {
-                    let line = line?;
-                    let question = Question::new(line.trim_end_matches('\r')).in_lang(output.lang);
-                    let reply = assistant.answer(&question);
-                    if !print(&mut out, &question.text, &reply, output.json, true) {
-                        break;
+        Command::Ask {
+            question,
+            output,
+            offline,
+            show_prompt,
+        } => {
+            if show_prompt {
+                let question = Question::new(question.join(" ")).in_lang(output.lang);
+                match assistant.prompt(&question)? {
+                    Some(prompt) => {
+                        let _ = writeln!(out, "--- system ---\n{}\n--- user ---\n{}", prompt.system, prompt.user);
+                    }
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "(nothing in the knowledge base matches; no LLM call would be made)"
+                        );
                     }
                 }
-            } else {
-                let question = Question::new(question.join(" ")).in_lang(output.lang);
-                let reply = assistant.answer(&question);
-                print(&mut out, &question.text, &reply, output.json, false);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let client = if offline { None } else { llm::connect(&config.llm)? };
+            match client {
+                None => ask_each(&question, &output, &mut out, |question| assistant.answer(question))?,
+                Some(client) => {
+                    let assistant = assistant.with_llm(client, &config.llm);
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                    ask_each(&question, &output, &mut out, |question| {
+                        runtime.block_on(assistant.respond(question, None))
+                    })?;
+                }
             }
         }
         Command::Model { name, output } => {
@@ -132,8 +193,32 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             print(&mut out, &names.join(" vs "), &reply, output.json, false);
         }
         Command::Check => {
-            let knowledge = assistant.knowledge();
-            let models = knowledge.entries().iter().filter(|e| e.kind == crate::knowledge::EntryKind::Model).count();
+            let snapshot = assistant.snapshot();
+            let knowledge = snapshot.knowledge();
+            let models = knowledge
+                .entries()
+                .iter()
+                .filter(|e| e.kind == crate::knowledge::EntryKind::Model)
+                .count();
+            let origin = config
+                .origin
+                .as_ref()
+                .map_or("built-in defaults".to_string(), |p| p.display().to_string());
+            let _ = writeln!(out, "config: {origin}");
+            let llm = &config.llm;
+            if llm.enabled() {
+                let key = if llm.api_key.is_some() { "set" } else { "not set" };
+                let _ = writeln!(
+                    out,
+                    "llm: {} model {} at {} (timeout {}s, key {key})",
+                    llm.provider,
+                    llm.model,
+                    llm.base_url(),
+                    llm.timeout_secs
+                );
+            } else {
+                let _ = writeln!(out, "llm: none (answers are offline)");
+            }
             let _ = writeln!(
                 out,
                 "knowledge: {} entries ({} models, {} topics) from {}, version {}",
@@ -143,10 +228,35 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 knowledge.origin(),
                 knowledge.version()
             );
+            let _ = writeln!(out, "prompts: {}", snapshot.prompts().origin());
             let _ = writeln!(out, "ok");
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Answers the question given on the command line, or every line of stdin as it arrives.
+fn ask_each(
+    words: &[String],
+    output: &Output,
+    out: &mut impl Write,
+    mut answer: impl FnMut(&Question) -> Reply,
+) -> anyhow::Result<()> {
+    if !words.is_empty() {
+        let question = Question::new(words.join(" ")).in_lang(output.lang);
+        let reply = answer(&question);
+        print(out, &question.text, &reply, output.json, false);
+        return Ok(());
+    }
+    for line in io::stdin().lock().lines() {
+        let line = line?;
+        let question = Question::new(line.trim_end_matches('\r')).in_lang(output.lang);
+        let reply = answer(&question);
+        if !print(out, &question.text, &reply, output.json, true) {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// `model`/`compare` names are short; a Hangul name means a Korean reply, else English.
@@ -163,6 +273,10 @@ fn print(out: &mut impl Write, question: &str, reply: &Reply, json: bool, stream
     } else {
         render::terminal(reply)
     };
-    let written = if json { writeln!(out, "{text}") } else { write!(out, "{text}") };
+    let written = if json {
+        writeln!(out, "{text}")
+    } else {
+        write!(out, "{text}")
+    };
     written.and_then(|()| out.flush()).is_ok()
 }

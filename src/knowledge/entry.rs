@@ -265,9 +265,6 @@ impl Entry {
 
     /// All aliases in both languages: retrieval matches either whatever the reply language.
     pub fn aliases(&self) -> impl Iterator<Item = &str> {
-        self.aliases_en
-            .iter()
-            .chain(self.aliases_ko.iter())
-            .map(String::as_str)
+        self.aliases_en.iter().chain(self.aliases_ko.iter()).map(String::as_str)
     }
 }

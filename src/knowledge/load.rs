@@ -11,9 +11,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::entry::{
-    Analogy, Comparison, Entry, EntryKind, Layer, Management, Provider, Section, Text,
-};
+use super::entry::{Analogy, Comparison, Entry, EntryKind, Layer, Management, Provider, Section, Text};
 use super::raw::{RawEntry, RawKind, RawManagement, RawText};
 
 /// One knowledge file's name and contents, from disk or compiled in.
@@ -185,7 +183,13 @@ fn content_version(files: &[SourceFile]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for file in files {
         let name = file.path.file_name().map(|name| name.to_string_lossy().into_owned());
-        for byte in name.unwrap_or_default().bytes().chain([0]).chain(file.text.bytes()).chain([0]) {
+        for byte in name
+            .unwrap_or_default()
+            .bytes()
+            .chain([0])
+            .chain(file.text.bytes())
+            .chain([0])
+        {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
@@ -322,10 +326,18 @@ impl<'a> Checker<'a> {
             .map(|stem| stem.to_string_lossy().into_owned())
             .unwrap_or_default();
         let id = raw.id.get_ref().trim().to_string();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
             self.error("id", raw.id.span(), "an id is lowercase ascii letters, digits and '-'");
         } else if id != stem {
-            self.error("id", raw.id.span(), format!("id `{id}` differs from the file name `{stem}.toml`; rename one"));
+            self.error(
+                "id",
+                raw.id.span(),
+                format!("id `{id}` differs from the file name `{stem}.toml`; rename one"),
+            );
         }
         let related = raw.related.iter().map(|id| id.get_ref().trim().to_string()).collect();
         let related_spans = raw.related.iter().map(Spanned::span).collect();
@@ -424,7 +436,11 @@ impl<'a> Checker<'a> {
         let en = self.plain(&format!("{field}.en"), en);
         let ko_text = self.plain(&format!("{field}.ko"), ko);
         if prose && !ko_text.is_empty() && !ko_text.chars().any(is_hangul) {
-            self.error(&format!("{field}.ko"), ko.span(), "the Korean text has no Hangul; is it still in English?");
+            self.error(
+                &format!("{field}.ko"),
+                ko.span(),
+                "the Korean text has no Hangul; is it still in English?",
+            );
         }
         Text { en, ko: ko_text }
     }
@@ -485,7 +501,11 @@ impl<'a> Checker<'a> {
             .collect();
         if !missing.is_empty() {
             let span = raw.customer.first().map_or(0..0, Spanned::span);
-            self.error("management", span, format!("layers missing from both lists: {}", missing.join(", ")));
+            self.error(
+                "management",
+                span,
+                format!("layers missing from both lists: {}", missing.join(", ")),
+            );
         }
         Management {
             customer,
@@ -532,7 +552,10 @@ definition = { en = "A demo entry.", ko = "데모 항목입니다." }
     fn a_good_file_loads() {
         let kb = KnowledgeBase::from_files(vec![file("demo.toml", GOOD)], "test").expect("valid");
         assert_eq!(kb.entries().len(), 1);
-        assert_eq!(kb.get("demo").map(|entry| entry.summary.ko.as_str()), Some("데모입니다."));
+        assert_eq!(
+            kb.get("demo").map(|entry| entry.summary.ko.as_str()),
+            Some("데모입니다.")
+        );
     }
 
     #[test]
@@ -559,12 +582,23 @@ definition = { en = "A demo entry.", ko = "데모 항목입니다." }
 
     #[test]
     fn duplicates_and_unknown_references_are_reported() {
-        let other = GOOD.replace("id = \"demo\"", "id = \"other\"\nrelated = [\"nowhere\"]").replace("\"demo\"]", "\"other\"]").replace("[\"데모\"]", "[\"다른\"]");
+        let other = GOOD
+            .replace("id = \"demo\"", "id = \"other\"\nrelated = [\"nowhere\"]")
+            .replace("\"demo\"]", "\"other\"]")
+            .replace("[\"데모\"]", "[\"다른\"]");
         let copy = GOOD.to_string();
-        let errors = errors_of(vec![file("demo.toml", GOOD), file("other.toml", &other), file("demo.toml", &copy)]);
+        let errors = errors_of(vec![
+            file("demo.toml", GOOD),
+            file("other.toml", &other),
+            file("demo.toml", &copy),
+        ]);
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(text.iter().any(|line| line.contains("duplicate id")), "{text:?}");
-        assert!(text.iter().any(|line| line.contains("unknown entry id `nowhere`") && line.contains("related[0]")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|line| line.contains("unknown entry id `nowhere`") && line.contains("related[0]")),
+            "{text:?}"
+        );
     }
 
     #[test]
@@ -584,6 +618,9 @@ definition = { en = "A demo entry.", ko = "데모 항목입니다." }
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(text.iter().any(|line| line.contains("listed twice")), "{text:?}");
         assert!(text.iter().any(|line| line.contains("unknown layer `cpu`")), "{text:?}");
-        assert!(text.iter().any(|line| line.contains("missing from both lists")), "{text:?}");
+        assert!(
+            text.iter().any(|line| line.contains("missing from both lists")),
+            "{text:?}"
+        );
     }
 }

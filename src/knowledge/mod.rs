@@ -10,8 +10,6 @@ mod load;
 mod raw;
 
 pub use builtin::builtin_files;
-pub use entry::{
-    Analogy, Comparison, Entry, EntryKind, Lang, Layer, Management, Provider, Section, Text,
-};
-pub use load::{KnowledgeBase, KnowledgeError, LoadError, SourceFile};
+pub use entry::{Analogy, Comparison, Entry, EntryKind, Lang, Layer, Management, Provider, Section, Text};
 pub(crate) use load::is_hangul;
+pub use load::{KnowledgeBase, KnowledgeError, LoadError, SourceFile};

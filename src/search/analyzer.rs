@@ -31,44 +31,389 @@ pub struct Word {
 
 /// Korean particles and copula endings, longest first so `이랑` wins over `랑`.
 const PARTICLES: &[&str] = &[
-    "이라는", "으로서", "으로써", "에서는", "에서도", "에게서", "까지는", "이라고", "이랑은",
-    "이에요", "입니다", "인가요", "인데요", "으로는", "들은", "들이", "들을", "들의", "들도",
-    "이란", "이랑", "에서", "에게", "한테", "께서", "으로", "부터", "까지", "보다", "처럼",
-    "만큼", "하고", "이나", "이며", "이고", "이야", "이요", "에는", "에도", "와는", "과는",
-    "와의", "과의", "와도", "과도", "로는", "로서", "로써", "라는", "라고", "예요", "에요",
-    "인가", "인지", "란", "랑", "와", "과", "의", "은", "는", "이", "가", "을", "를", "에",
-    "도", "만", "로", "야", "나", "요", "며", "고", "엔", "들",
+    "이라는",
+    "으로서",
+    "으로써",
+    "에서는",
+    "에서도",
+    "에게서",
+    "까지는",
+    "이라고",
+    "이랑은",
+    "이에요",
+    "입니다",
+    "인가요",
+    "인데요",
+    "으로는",
+    "들은",
+    "들이",
+    "들을",
+    "들의",
+    "들도",
+    "이란",
+    "이랑",
+    "에서",
+    "에게",
+    "한테",
+    "께서",
+    "으로",
+    "부터",
+    "까지",
+    "보다",
+    "처럼",
+    "만큼",
+    "하고",
+    "이나",
+    "이며",
+    "이고",
+    "이야",
+    "이요",
+    "에는",
+    "에도",
+    "와는",
+    "과는",
+    "와의",
+    "과의",
+    "와도",
+    "과도",
+    "로는",
+    "로서",
+    "로써",
+    "라는",
+    "라고",
+    "예요",
+    "에요",
+    "인가",
+    "인지",
+    "란",
+    "랑",
+    "와",
+    "과",
+    "의",
+    "은",
+    "는",
+    "이",
+    "가",
+    "을",
+    "를",
+    "에",
+    "도",
+    "만",
+    "로",
+    "야",
+    "나",
+    "요",
+    "며",
+    "고",
+    "엔",
+    "들",
 ];
 
 /// Words that carry no topic in either language; dropped from index terms (the assistant
 /// still sees them as words, for intent).
 const STOPWORDS: &[&str] = &[
     // English
-    "a", "an", "the", "is", "are", "was", "were", "be", "been", "am", "of", "for", "to", "in",
-    "on", "at", "by", "and", "or", "but", "with", "from", "as", "into", "about", "it", "its",
-    "this", "that", "these", "those", "what", "whats", "which", "who", "whom", "why", "when",
-    "where", "how", "do", "does", "did", "doing", "can", "could", "should", "would", "will",
-    "shall", "may", "might", "must", "i", "me", "my", "we", "our", "you", "your", "he", "she",
-    "they", "them", "their", "tell", "explain", "describe", "please", "pls", "plz", "give",
-    "show", "know", "want", "need", "use", "used", "using", "get", "make", "like", "some",
-    "any", "all", "there", "here", "than", "then", "so", "if", "not", "no", "yes", "also",
-    "just", "more", "most", "better", "best", "good", "vs", "versus", "between", "difference",
-    "different", "differ", "compare", "compared", "comparison", "mean", "meaning", "means",
-    "definition", "define", "exactly", "really", "thing", "things", "one", "ones", "kind",
-    "type", "sort", "way", "hey", "hi", "hello", "thanks", "thank", "ok", "okay", "again",
-    "other", "each", "much", "many", "very", "example", "examples", "e", "g", "eg", "s", "t",
+    "a",
+    "an",
+    "the",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "am",
+    "of",
+    "for",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "and",
+    "or",
+    "but",
+    "with",
+    "from",
+    "as",
+    "into",
+    "about",
+    "it",
+    "its",
+    "this",
+    "that",
+    "these",
+    "those",
+    "what",
+    "whats",
+    "which",
+    "who",
+    "whom",
+    "why",
+    "when",
+    "where",
+    "how",
+    "do",
+    "does",
+    "did",
+    "doing",
+    "can",
+    "could",
+    "should",
+    "would",
+    "will",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "i",
+    "me",
+    "my",
+    "we",
+    "our",
+    "you",
+    "your",
+    "he",
+    "she",
+    "they",
+    "them",
+    "their",
+    "tell",
+    "explain",
+    "describe",
+    "please",
+    "pls",
+    "plz",
+    "give",
+    "show",
+    "know",
+    "want",
+    "need",
+    "use",
+    "used",
+    "using",
+    "get",
+    "make",
+    "like",
+    "some",
+    "any",
+    "all",
+    "there",
+    "here",
+    "than",
+    "then",
+    "so",
+    "if",
+    "not",
+    "no",
+    "yes",
+    "also",
+    "just",
+    "more",
+    "most",
+    "better",
+    "best",
+    "good",
+    "vs",
+    "versus",
+    "between",
+    "difference",
+    "different",
+    "differ",
+    "compare",
+    "compared",
+    "comparison",
+    "mean",
+    "meaning",
+    "means",
+    "definition",
+    "define",
+    "exactly",
+    "really",
+    "thing",
+    "things",
+    "one",
+    "ones",
+    "kind",
+    "type",
+    "sort",
+    "way",
+    "hey",
+    "hi",
+    "hello",
+    "thanks",
+    "thank",
+    "ok",
+    "okay",
+    "again",
+    "other",
+    "each",
+    "much",
+    "many",
+    "very",
+    "example",
+    "examples",
+    "e",
+    "g",
+    "eg",
+    "s",
+    "t",
+    "category",
+    "categories",
+    "belong",
+    "belongs",
+    "fall",
+    "falls",
+    "under",
+    "classify",
+    "classified",
+    "called",
+    "call",
+    "named",
     // Korean (after particle stripping)
-    "뭐", "뭔", "뭐야", "뭐지", "뭐예", "뭐에", "뭔가", "뭘", "무엇", "무엇인", "무슨", "어떤",
-    "어떻게", "어느", "어디", "언제", "누가", "누구", "왜", "좀", "그냥", "알려줘", "알려주세",
-    "알려", "설명", "설명해줘", "설명해", "설명해주세", "해줘", "해주세", "주세", "줘", "해",
-    "하는", "하면", "하려면", "할", "한", "했", "있어", "있나", "있는", "있어", "없는", "것",
-    "거", "건", "게", "수", "등", "및", "또", "그리고", "그럼", "이거", "그거", "저거", "이건",
-    "그건", "대해", "대해서", "관해", "관련", "뜻", "의미", "정의", "개념", "차이", "차이점",
-    "비교", "비교해줘", "비교해", "다른", "달라", "다르", "다른가", "같은", "같아", "처럼",
-    "예시", "들어", "써야", "써", "나아", "좋아", "좋은", "더", "가장", "제일", "정말", "진짜",
-    "그래서", "근데", "혹시", "궁금", "궁금해", "궁금해요", "질문", "말해줘", "쉽게", "간단히",
-    "이야", "인가", "뭔지", "무엇인지", "어때", "어떄", "해요", "하나", "요", "는", "은", "이",
-    "가", "을", "를", "의", "에", "와", "과", "랑", "란", "야", "도", "로", "다", "해봐", "봐",
+    "뭐",
+    "뭔",
+    "뭐가",
+    "뭐를",
+    "뭐로",
+    "뭘로",
+    "뭐하는",
+    "거예",
+    "중에",
+    "건가",
+    "분류",
+    "속해",
+    "속하",
+    "속함",
+    "해당",
+    "어디서",
+    "어디에",
+    "뭐야",
+    "뭐지",
+    "뭐예",
+    "뭐에",
+    "뭔가",
+    "뭘",
+    "무엇",
+    "무엇인",
+    "무슨",
+    "어떤",
+    "어떻게",
+    "어느",
+    "어디",
+    "언제",
+    "누가",
+    "누구",
+    "왜",
+    "좀",
+    "그냥",
+    "알려줘",
+    "알려주세",
+    "알려",
+    "설명",
+    "설명해줘",
+    "설명해",
+    "설명해주세",
+    "해줘",
+    "해주세",
+    "주세",
+    "줘",
+    "해",
+    "하는",
+    "하면",
+    "하려면",
+    "할",
+    "한",
+    "했",
+    "있어",
+    "있나",
+    "있는",
+    "있어",
+    "없는",
+    "것",
+    "거",
+    "건",
+    "게",
+    "수",
+    "등",
+    "및",
+    "또",
+    "그리고",
+    "그럼",
+    "이거",
+    "그거",
+    "저거",
+    "이건",
+    "그건",
+    "대해",
+    "대해서",
+    "관해",
+    "관련",
+    "뜻",
+    "의미",
+    "정의",
+    "개념",
+    "차이",
+    "차이점",
+    "비교",
+    "비교해줘",
+    "비교해",
+    "다른",
+    "달라",
+    "다르",
+    "다른가",
+    "같은",
+    "같아",
+    "처럼",
+    "예시",
+    "들어",
+    "써야",
+    "써",
+    "나아",
+    "좋아",
+    "좋은",
+    "더",
+    "가장",
+    "제일",
+    "정말",
+    "진짜",
+    "그래서",
+    "근데",
+    "혹시",
+    "궁금",
+    "궁금해",
+    "궁금해요",
+    "질문",
+    "말해줘",
+    "쉽게",
+    "간단히",
+    "이야",
+    "인가",
+    "뭔지",
+    "무엇인지",
+    "어때",
+    "어떄",
+    "해요",
+    "하나",
+    "요",
+    "는",
+    "은",
+    "이",
+    "가",
+    "을",
+    "를",
+    "의",
+    "에",
+    "와",
+    "과",
+    "랑",
+    "란",
+    "야",
+    "도",
+    "로",
+    "다",
+    "해봐",
+    "봐",
 ];
 
 /// Splits text into normalized words. Never fails: any string yields some (maybe no) words.
@@ -131,16 +476,75 @@ pub fn strip_particle(word: &str) -> &str {
     word
 }
 
+/// Final syllables that end Korean verb and adjective forms (connective, final and
+/// nominalizing endings): `먹어`, `하고`, `가서`, `붙여`, `쓰려면`, `하기`, `싫어`, `있지`.
+const PREDICATE_ENDINGS: &[char] = &[
+    '다', '요', '어', '아', '여', '해', '게', '고', '서', '면', '데', '기', '지', '래', '까', '죠', '네', '자', '냐',
+    '니', '워', '와', '려', '야', '대', '봐', '줘', '써', '가', '러', '며', '도', '든', '예', '돼', '됨', '함',
+];
+
+/// Whether a Hangul word looks like a verb or adjective form rather than a noun: it ends in
+/// a predicate ending, or its last syllable carries the final ㄴ/ㄹ of an adnominal form
+/// (`먹는`, `아플`, `빌린`). A heuristic for words the knowledge base does not know; nouns
+/// it knows are recognised before this is asked.
+pub fn looks_predicate(word: &str) -> bool {
+    let Some(last) = word.chars().last() else { return false };
+    if word.chars().count() < 2 {
+        return false;
+    }
+    if PREDICATE_ENDINGS.contains(&last) {
+        return true;
+    }
+    let code = u32::from(last);
+    if !(0xAC00..=0xD7A3).contains(&code) {
+        return false;
+    }
+    // Hangul syllable = 0xAC00 + (initial * 21 + medial) * 28 + final; final 4 is ㄴ, 8 is ㄹ.
+    let fin = (code - 0xAC00) % 28;
+    let syllable = char::from_u32(code - fin).unwrap_or(last);
+    // 는/은/을/를/할/될/한/된/운/울/던/인 and their kin: adnominal endings.
+    matches!(fin, 4 | 8) && matches!(syllable, '느' | '으' | '하' | '되' | '우' | '프' | '쁘')
+}
+
 /// Whether a word carries no topic.
 pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&word)
 }
 
-/// A light English stemmer: plural `-s`/`-es`/`-ies`, leaving short words and `-aas` names.
+/// A light English stemmer: plurals, `-ing`, `-ed`, `-ly` and a final `-e` go, so `renting`
+/// meets `rent`, `prices` meets `pricing` and `managed` meets `manage`. Short words and the
+/// `-aaS` names are left alone. It only needs to be consistent: the index and the questions
+/// both go through it.
 pub fn stem_latin(word: &str) -> &str {
-    if word.len() <= 4 || word.ends_with("aas") || word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
+    if !word.is_ascii()
+        || word.len() <= 4
+        || word.ends_with("aas")
+        || word.ends_with("ss")
+        || word.ends_with("us")
+        || word.ends_with("is")
+    {
         return word;
     }
+    let mut stem = plural_stem(word);
+    if stem.len() >= 6 && stem.ends_with("ing") {
+        stem = &stem[..stem.len() - 3];
+    } else if (stem.len() >= 5 && stem.ends_with("ed")) || (stem.len() >= 6 && stem.ends_with("ly")) {
+        stem = &stem[..stem.len() - 2];
+    }
+    let bytes = stem.as_bytes();
+    if let [.., a, b] = bytes {
+        // runn → run, shipp → ship; but keep "ll" (install) and "ss" (access).
+        if a == b && !matches!(b, b'l' | b's') && !b"aeiou".contains(b) && stem.len() >= 4 {
+            stem = &stem[..stem.len() - 1];
+        }
+    }
+    if stem.len() >= 5 && stem.ends_with('e') {
+        stem = &stem[..stem.len() - 1];
+    }
+    stem
+}
+
+fn plural_stem(word: &str) -> &str {
     if let Some(stem) = word.strip_suffix("ies") {
         return stem; // "policies" -> "polic", the same on both sides
     }
@@ -220,8 +624,31 @@ mod tests {
 
     #[test]
     fn hangul_words_index_their_bigrams() {
-        assert_eq!(terms("클라우드컴퓨팅"), ["클라우드컴퓨팅", "클라", "라우", "우드", "드컴", "컴퓨", "퓨팅"]);
+        assert_eq!(
+            terms("클라우드컴퓨팅"),
+            ["클라우드컴퓨팅", "클라", "라우", "우드", "드컴", "컴퓨", "퓨팅"]
+        );
         assert_eq!(terms("what is the PaaS"), ["paas"]);
+    }
+
+    #[test]
+    fn predicate_forms_are_told_from_nouns() {
+        for verb in [
+            "먹는",
+            "싶은데",
+            "붙여",
+            "하기",
+            "아플",
+            "빌리는",
+            "쓰는",
+            "가서",
+            "싫어",
+        ] {
+            assert!(looks_predicate(verb), "{verb}");
+        }
+        for noun in ["허리", "맥주", "서버", "클라우드", "가격", "점심", "날씨", "전동드릴"] {
+            assert!(!looks_predicate(noun), "{noun}");
+        }
     }
 
     #[test]
@@ -229,6 +656,10 @@ mod tests {
         assert_eq!(stem_latin("saas"), "saas");
         assert_eq!(stem_latin("providers"), "provider");
         assert_eq!(stem_latin("containers"), "container");
+        assert_eq!(stem_latin("renting"), "rent");
+        assert_eq!(stem_latin("managed"), stem_latin("manage"));
+        assert_eq!(stem_latin("pricing"), stem_latin("prices"));
+        assert_eq!(stem_latin("running"), "run");
         assert_eq!(stem_latin("aws"), "aws");
     }
 

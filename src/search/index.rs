@@ -4,7 +4,8 @@
 //! Retrieval terms live in the knowledge files (names, aliases, providers, prose); this
 //! module holds only language-level cue words, never entry-specific ones.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use super::analyzer::{self, Script, Word};
 use crate::knowledge::{Entry, KnowledgeBase};
@@ -88,12 +89,105 @@ const MENTION_BONUS: f32 = 100.0;
 
 /// Words that ask for an analogy (checked as substrings of the normalized question).
 const ANALOGY_CUES: &[&str] = &[
-    "비유", "비슷", "빗대", "같은", "같아", "처럼", "마치", "닮", "analog", "metaphor", "like a",
-    "like an", "similar", "resembl", "compared to a",
+    "비유",
+    "비슷",
+    "빗대",
+    "같은",
+    "같아",
+    "처럼",
+    "마치",
+    "닮",
+    "analog",
+    "metaphor",
+    "like a",
+    "like an",
+    "similar",
+    "resembl",
+    "compared to a",
 ];
 /// Words that say the question is about cloud service models at all.
 const DOMAIN_CUES: &[&str] = &[
-    "클라우드", "모델", "서비스형", "cloud", "model", "as a service", "as-a-service", "xaas",
+    "클라우드",
+    "모델",
+    "서비스형",
+    "cloud",
+    "model",
+    "as a service",
+    "as-a-service",
+    "xaas",
+];
+
+/// Words of other domains people chat about (money, food, sport, entertainment, health,
+/// small talk). Without a clear name of a model or topic, a question that uses one is not
+/// about the knowledge base, however many of its other words occur there ("should I buy
+/// nvidia stock" shares `buy` and `nvidia` with GPUaaS). Matched against whole words.
+const OTHER_DOMAIN_WORDS: &[&str] = &[
+    "stock",
+    "stocks",
+    "shares",
+    "invest",
+    "investing",
+    "investment",
+    "crypto",
+    "bitcoin",
+    "dividend",
+    "recipe",
+    "recipes",
+    "lunch",
+    "dinner",
+    "breakfast",
+    "snack",
+    "pizza",
+    "burger",
+    "beer",
+    "wine",
+    "movie",
+    "movies",
+    "film",
+    "song",
+    "songs",
+    "lyrics",
+    "football",
+    "soccer",
+    "baseball",
+    "basketball",
+    "nba",
+    "nfl",
+    "horoscope",
+    "girlfriend",
+    "boyfriend",
+    "dating",
+    "joke",
+    "poem",
+    "headache",
+    "flu",
+    "주식",
+    "코인",
+    "비트코인",
+    "배당",
+    "점심",
+    "저녁",
+    "아침밥",
+    "메뉴",
+    "맛집",
+    "레시피",
+    "요리법",
+    "맥주",
+    "소주",
+    "영화",
+    "드라마",
+    "노래",
+    "가사",
+    "축구",
+    "야구",
+    "농구",
+    "운세",
+    "연애",
+    "여자친구",
+    "남자친구",
+    "감기",
+    "두통",
+    "농담",
 ];
 
 /// How an entry was named in a question.
@@ -114,6 +208,21 @@ pub struct Mention {
     pub kind: MentionKind,
     /// The words that matched, as normalized.
     pub text: String,
+    /// Which of the question's words matched.
+    pub words: Range<usize>,
+}
+
+impl Mention {
+    /// A mention that may be an everyday word rather than a name: a one-word product
+    /// (`lambda` is also a programming term, `excel` a verb) or a Hangul alias of one or two
+    /// syllables (`파스` is also a pain patch, `카스` a beer). Such a mention counts only when
+    /// whatever else the question says is about the knowledge base too.
+    pub fn is_weak(&self) -> bool {
+        let short_hangul =
+            self.text.chars().all(|c| c.is_alphabetic() && !c.is_ascii()) && self.text.chars().count() <= 2;
+        let one_word_product = self.kind == MentionKind::Product && self.words.len() == 1;
+        short_hangul || one_word_product
+    }
 }
 
 /// One retrieved entry.
@@ -123,6 +232,9 @@ pub struct Hit {
     pub entry: usize,
     /// Relevance; explicit mentions include a large bonus.
     pub score: f32,
+    /// Relevance from the text alone, without the mention bonus: which entry talks most
+    /// about what was asked when several are named.
+    pub text_score: f32,
     /// The field that contributed most, for leading the answer with it.
     pub field: Option<Field>,
 }
@@ -138,6 +250,9 @@ pub struct Search {
     pub hits: Vec<Hit>,
     /// Typo corrections made (`iqass` → `iqaas`), for logs and tests.
     pub corrections: Vec<(String, String)>,
+    /// Every matching entry ranked by its text alone, names aside, even when the named
+    /// entries fill [`Search::hits`]; empty when off-topic.
+    pub by_text: Vec<Hit>,
 }
 
 struct Posting {
@@ -153,6 +268,16 @@ pub struct Index {
     average_lengths: [f32; FIELDS],
     phrases: HashMap<String, (usize, MentionKind)>,
     typo_vocabulary: Vec<String>,
+    /// Latin words of provider and product names (`kubernetes`, `heroku`): a typo corrected
+    /// into one of them stands even outside a full name.
+    product_words: HashSet<String>,
+    /// Whole Hangul words of the knowledge text outside analogies, for the off-topic gate:
+    /// two-syllable chunks are good for ranking but too loose to say a word is known.
+    hangul_words: HashSet<String>,
+    /// Whole Hangul words of analogies, known only when a question asks for an analogy.
+    analogy_hangul_words: HashSet<String>,
+    /// The largest inverse document frequency: what an unknown word weighs in the gate.
+    max_idf: f32,
 }
 
 impl Index {
@@ -161,9 +286,22 @@ impl Index {
         let entries = knowledge.entries();
         let mut counts: HashMap<String, Vec<Posting>> = HashMap::new();
         let mut field_lengths = vec![[0.0; FIELDS]; entries.len()];
+        let mut hangul_words = HashSet::new();
+        let mut analogy_hangul_words = HashSet::new();
         for (position, entry) in entries.iter().enumerate() {
             for_each_field_text(entry, |field, text| {
                 let words = analyzer::words(text);
+                let known = if field == Field::Analogies {
+                    &mut analogy_hangul_words
+                } else {
+                    &mut hangul_words
+                };
+                for word in words
+                    .iter()
+                    .filter(|w| w.script == Script::Hangul && !analyzer::is_stopword(&w.text))
+                {
+                    known.insert(word.text.clone());
+                }
                 analyzer::for_each_term(&words, |term| {
                     field_lengths[position][field.slot()] += 1.0;
                     let postings = counts.entry(term.to_string()).or_default();
@@ -198,12 +336,24 @@ impl Index {
             }
         }
         let (phrases, typo_vocabulary) = phrases_of(entries);
+        let product_words = entries
+            .iter()
+            .flat_map(|entry| &entry.providers)
+            .flat_map(|provider| std::iter::once(&provider.name).chain(&provider.products))
+            .flat_map(|label| analyzer::words(label))
+            .filter(|word| word.script == Script::Latin)
+            .map(|word| word.text)
+            .collect();
         Index {
             postings,
             field_lengths,
             average_lengths,
             phrases,
             typo_vocabulary,
+            product_words,
+            hangul_words,
+            analogy_hangul_words,
+            max_idf: (1.0 + (total - 1.0 + 0.5) / 1.5f32).ln(),
         }
     }
 
@@ -211,8 +361,18 @@ impl Index {
     pub fn search(&self, question: &str) -> Search {
         let mut words = analyzer::words(question);
         words.truncate(MAX_WORDS);
-        let corrections = self.correct_typos(&mut words);
+        let mut corrections = self.correct_typos(&mut words);
         let mentions = self.mentions(&words);
+        // A correction stands only where it completes a name (`iqass` → IQaaS); elsewhere it
+        // would turn an ordinary word into a topic word (`stock` → `stack`).
+        corrections.retain(|(index, original, corrected)| {
+            let named = mentions.iter().any(|m| m.words.contains(index)) || self.product_words.contains(corrected);
+            if !named {
+                words[*index].text = original.clone();
+            }
+            named
+        });
+        let corrections: Vec<(String, String)> = corrections.into_iter().map(|(_, from, to)| (from, to)).collect();
         let normalized = question.to_lowercase();
         let asks_analogy = ANALOGY_CUES.iter().any(|cue| normalized.contains(cue))
             || DOMAIN_CUES.iter().any(|cue| normalized.contains(cue));
@@ -226,7 +386,9 @@ impl Index {
         let mut scores = vec![0.0f32; self.field_lengths.len()];
         let mut by_field = vec![[0.0f32; FIELDS]; self.field_lengths.len()];
         for term in &terms {
-            let Some((idf, postings)) = self.postings.get(term) else { continue };
+            let Some((idf, postings)) = self.postings.get(term) else {
+                continue;
+            };
             let mut weighted = vec![0.0f32; self.field_lengths.len()];
             for posting in postings {
                 if posting.field == Field::Analogies && !asks_analogy {
@@ -246,9 +408,37 @@ impl Index {
             }
         }
 
-        let on_topic = !mentions.is_empty() || {
+        // Two everyday-looking names together (`EKS랑 람다`) are as good as one clear name.
+        let strong_mention = mentions.iter().any(|m| !m.is_weak()) || mentions.len() >= 2;
+        let other_domain = words
+            .iter()
+            .any(|word| OTHER_DOMAIN_WORDS.contains(&word.text.as_str()));
+        let on_topic = if strong_mention {
+            true
+        } else if other_domain {
+            false
+        } else if !mentions.is_empty() {
+            // Only everyday-looking names: the rest of the question must be on topic too.
+            let rest: Vec<Word> = words
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| !mentions.iter().any(|m| m.words.contains(index)))
+                .map(|(_, word)| word.clone())
+                .collect();
+            self.coverage(&rest, asks_analogy)
+                .is_none_or(|share| share > MIN_COVERAGE)
+        } else {
             let best = scores.iter().copied().fold(0.0, f32::max);
-            best >= MIN_SCORE && self.coverage(&words, asks_analogy) >= MIN_COVERAGE
+            if std::env::var("XAAS_DBG").is_ok() {
+                eprintln!(
+                    "gate best {best} cov {:?} analogy {asks_analogy}",
+                    self.coverage(&words, asks_analogy)
+                );
+            }
+            best >= MIN_SCORE
+                && self
+                    .coverage(&words, asks_analogy)
+                    .is_some_and(|share| share > MIN_COVERAGE)
         };
         if !on_topic {
             return Search {
@@ -256,8 +446,10 @@ impl Index {
                 mentions,
                 hits: Vec::new(),
                 corrections,
+                by_text: Vec::new(),
             };
         }
+        let text_scores = scores.clone();
         for (order, mention) in mentions.iter().enumerate() {
             scores[mention.entry] += MENTION_BONUS - order as f32;
         }
@@ -268,16 +460,23 @@ impl Index {
             .map(|(entry, score)| Hit {
                 entry,
                 score: *score,
+                text_score: text_scores[entry],
                 field: best_field(&by_field[entry]),
             })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        let mut by_text = hits.clone();
+        by_text.sort_by(|a, b| b.text_score.total_cmp(&a.text_score).then(a.entry.cmp(&b.entry)));
         let unmentioned_best = hits
             .iter()
             .find(|hit| !mentions.iter().any(|m| m.entry == hit.entry))
             .map_or(0.0, |hit| hit.score);
         let top = hits.first().map_or(0.0, |hit| hit.score);
-        let floor = if mentions.is_empty() { top } else { unmentioned_best.max(MIN_SCORE * 3.0) };
+        let floor = if mentions.is_empty() {
+            top
+        } else {
+            unmentioned_best.max(MIN_SCORE * 3.0)
+        };
         hits.retain(|hit| mentions.iter().any(|m| m.entry == hit.entry) || hit.score >= floor * RELATIVE_CUT);
         hits.truncate(MAX_HITS.max(mentions.len()));
         Search {
@@ -285,14 +484,15 @@ impl Index {
             mentions,
             hits,
             corrections,
+            by_text,
         }
     }
 
     /// Replaces unknown Latin words of four or more letters by the closest name, alias or
     /// product within one edit (two for words of eight or more letters).
-    fn correct_typos(&self, words: &mut [Word]) -> Vec<(String, String)> {
+    fn correct_typos(&self, words: &mut [Word]) -> Vec<(usize, String, String)> {
         let mut corrections = Vec::new();
-        for word in words.iter_mut() {
+        for (index, word) in words.iter_mut().enumerate() {
             let length = word.text.chars().count();
             if word.script != Script::Latin
                 || length < 4
@@ -311,7 +511,7 @@ impl Index {
                 .filter(|(distance, _)| *distance <= allowed)
                 .min_by_key(|(distance, _)| *distance);
             if let Some((_, known)) = best {
-                corrections.push((std::mem::replace(&mut word.text, known.clone()), known.clone()));
+                corrections.push((index, std::mem::replace(&mut word.text, known.clone()), known.clone()));
             }
         }
         corrections
@@ -331,6 +531,7 @@ impl Index {
                             entry: *entry,
                             kind: *kind,
                             text: key,
+                            words: start..end,
                         });
                     }
                     matched = end - start;
@@ -342,39 +543,65 @@ impl Index {
         mentions
     }
 
-    /// The share of the question's topic words that occur in the knowledge base.
-    fn coverage(&self, words: &[Word], asks_analogy: bool) -> f32 {
+    /// The share of the question's topic words that occur in the knowledge base; `None`
+    /// when the question has no topic words at all.
+    fn coverage(&self, words: &[Word], asks_analogy: bool) -> Option<f32> {
         let known = |term: &str| {
-            self.postings.get(term).is_some_and(|(_, postings)| {
-                postings.iter().any(|p| asks_analogy || p.field != Field::Analogies)
-            })
+            self.postings
+                .get(term)
+                .is_some_and(|(_, postings)| postings.iter().any(|p| asks_analogy || p.field != Field::Analogies))
         };
-        let mut topic_words = 0usize;
-        let mut known_words = 0usize;
+        // Words weigh by how telling they are: a word of one entry says more than a word
+        // of every entry, and an unknown word weighs as much as the rarest known one.
+        let unknown_weight = self.max_idf;
+        // Known words weigh at least half an unknown one: a word found everywhere in the
+        // knowledge base (server, model) is common because it is the domain's own word.
+        let weight_of = |term: &str| {
+            self.postings
+                .get(term)
+                .map_or(unknown_weight * 0.5, |(idf, _)| idf.max(unknown_weight * 0.5))
+        };
+        let mut topic_weight = 0.0f32;
+        let mut known_weight = 0.0f32;
         for word in words {
-            if analyzer::is_stopword(&word.text) {
+            // One Hangul syllable (때, 집, 법) says too little either way to count.
+            if analyzer::is_stopword(&word.text) || (word.script == Script::Hangul && word.text.chars().count() < 2) {
                 continue;
             }
-            topic_words += 1;
-            let found = match word.script {
-                Script::Latin => known(analyzer::stem_latin(&word.text)),
-                Script::Hangul => {
-                    known(&word.text) || {
-                        let chars: Vec<char> = word.text.chars().collect();
-                        let pairs: Vec<String> = chars.windows(2).map(|pair| pair.iter().collect()).collect();
-                        !pairs.is_empty() && pairs.iter().filter(|pair| known(pair)).count() * 2 >= pairs.len().max(2)
-                    }
+            let (found, term) = match word.script {
+                Script::Latin => {
+                    let stem = analyzer::stem_latin(&word.text);
+                    (known(stem), stem)
                 }
+                Script::Hangul => (self.knows_hangul(&word.text, asks_analogy), word.text.as_str()),
             };
             if found {
-                known_words += 1;
+                let weight = weight_of(term);
+                known_weight += weight;
+                topic_weight += weight;
+            } else if !(word.script == Script::Hangul && analyzer::looks_predicate(&word.text)) {
+                // An unknown verb or adjective form (먹는, 싶은데, 붙여) says how, not what:
+                // the nouns decide whether the question is about the knowledge base.
+                topic_weight += unknown_weight;
             }
         }
-        if topic_words == 0 {
-            0.0
-        } else {
-            known_words as f32 / topic_words as f32
+        (topic_weight > 0.0).then(|| known_weight / topic_weight)
+    }
+
+    /// Whether a Hangul word of a question is a word of the knowledge text: the word itself,
+    /// its longest known beginning of two or more syllables (`렌더링하려면` → `렌더링`, verb
+    /// endings), or two known words glued together (`클라우드컴퓨팅`).
+    fn knows_hangul(&self, word: &str, asks_analogy: bool) -> bool {
+        let is_known =
+            |text: &str| self.hangul_words.contains(text) || (asks_analogy && self.analogy_hangul_words.contains(text));
+        if is_known(word) {
+            return true;
         }
+        let bounds: Vec<usize> = word.char_indices().map(|(index, _)| index).skip(2).collect();
+        bounds.iter().any(|&end| is_known(&word[..end]))
+            || bounds
+                .iter()
+                .any(|&middle| is_known(&word[..middle]) && is_known(&word[middle..]))
     }
 }
 
@@ -406,7 +633,13 @@ fn phrases_of(entries: &[Entry]) -> (HashMap<String, (usize, MentionKind)>, Vec<
         }
     };
     for (position, entry) in entries.iter().enumerate() {
-        let labels = [entry.id.as_str(), &entry.name.en, &entry.name.ko, &entry.full_name.en, &entry.full_name.ko];
+        let labels = [
+            entry.id.as_str(),
+            &entry.name.en,
+            &entry.name.ko,
+            &entry.full_name.en,
+            &entry.full_name.ko,
+        ];
         for label in labels.into_iter().chain(entry.aliases()) {
             let words = analyzer::words(label);
             add_vocabulary(&words);
@@ -466,7 +699,12 @@ fn for_each_field_text(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
         both(Field::Cons, text);
     }
     if let Some(comparison) = &entry.comparison {
-        for text in [&comparison.delivery, &comparison.typical_use, &comparison.you_manage, &comparison.customers] {
+        for text in [
+            &comparison.delivery,
+            &comparison.typical_use,
+            &comparison.you_manage,
+            &comparison.customers,
+        ] {
             both(Field::Comparison, text);
         }
     }

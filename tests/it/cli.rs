@@ -81,7 +81,13 @@ fn stdin_gets_one_json_line_per_question_in_order() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("xaas starts");
-    let questions = ["what is saas", "", "서버리스 장점", "best pizza in town", "gpuass providers"];
+    let questions = [
+        "what is saas",
+        "",
+        "서버리스 장점",
+        "best pizza in town",
+        "gpuass providers",
+    ];
     {
         let mut stdin = child.stdin.take().expect("piped stdin");
         for question in questions {
@@ -143,8 +149,9 @@ fn check_reports_what_was_loaded() {
 #[test]
 fn a_broken_knowledge_folder_names_file_entry_field_and_line() {
     let dir = tempdir("broken-knowledge");
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/knowledge/iaas.toml")).expect("iaas.toml");
-    let broken = source.replacen("summary = {", "summary = { xx = \"\", ", 1);
+    let source =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/knowledge/iaas.toml")).expect("iaas.toml");
+    let broken = source.replacen("summary.en = ", "summary.xx = \"oops\"\nsummary.en = ", 1);
     assert_ne!(broken, source, "the fixture edit applied");
     std::fs::write(dir.join("iaas.toml"), broken).expect("write fixture");
     let output = xaas(&["--knowledge", dir.to_str().expect("utf-8 path"), "check"]);
@@ -152,7 +159,7 @@ fn a_broken_knowledge_folder_names_file_entry_field_and_line() {
     let error = String::from_utf8_lossy(&output.stderr);
     assert!(error.contains("iaas.toml:"), "{error}");
     assert!(error.contains("entry `iaas`"), "{error}");
-    assert!(error.contains("field `summary`"), "{error}");
+    assert!(error.contains("field `summary.xx`"), "{error}");
     assert!(error.contains("unknown field `xx`"), "{error}");
     assert!(!error.contains("panicked"), "{error}");
 

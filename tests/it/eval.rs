@@ -53,12 +53,17 @@ fn retrieval_meets_the_floor_in_both_languages() {
         .expect("tests/data/eval.toml is part of the repository");
     let file: EvalFile = toml::from_str(&text).expect("eval.toml parses");
     let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge loads"));
-    let ids: Vec<&str> = assistant.knowledge().entries().iter().map(|e| e.id.as_str()).collect();
+    let snapshot = assistant.snapshot();
+    let ids: Vec<&str> = snapshot.knowledge().entries().iter().map(|e| e.id.as_str()).collect();
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut failures = Vec::new();
     for case in &file.case {
         for id in case.expect.iter().chain(&case.also) {
-            assert!(ids.contains(&id.as_str()), "eval case {:?} names unknown id {id}", case.q);
+            assert!(
+                ids.contains(&id.as_str()),
+                "eval case {:?} names unknown id {id}",
+                case.q
+            );
         }
         let reply = assistant.answer(&Question::new(case.q.as_str()));
         let got: Vec<&str> = reply.sources.iter().map(|s| s.id.as_str()).collect();
@@ -76,7 +81,10 @@ fn retrieval_meets_the_floor_in_both_languages() {
             let found = case.expect.iter().filter(|id| window.contains(&id.as_str())).count();
             tally.recall += found as f64 / case.expect.len() as f64;
             if found < case.expect.len() || reply.kind != ReplyKind::Compare {
-                failures.push(format!("compare {:?}: want {:?}, got {got:?} ({:?})", case.q, case.expect, reply.kind));
+                failures.push(format!(
+                    "compare {:?}: want {:?}, got {got:?} ({:?})",
+                    case.q, case.expect, reply.kind
+                ));
             }
         } else {
             tally.hit_total += 1;
@@ -84,11 +92,17 @@ fn retrieval_meets_the_floor_in_both_languages() {
             if case.expect.iter().take(1).chain(&case.also).any(|id| id == first) {
                 tally.hits += 1;
             } else {
-                failures.push(format!("{} {:?}: want {:?}, got {got:?}", case.kind, case.q, case.expect));
+                failures.push(format!(
+                    "{} {:?}: want {:?}, got {got:?}",
+                    case.kind, case.q, case.expect
+                ));
             }
         }
     }
-    let mut report = format!("{} questions\nlang  hit@1 (n)     compare recall (n)  off-topic rejection (n)\n", file.case.len());
+    let mut report = format!(
+        "{} questions\nlang  hit@1 (n)     compare recall (n)  off-topic rejection (n)\n",
+        file.case.len()
+    );
     let mut below = Vec::new();
     for (lang, tally) in &tallies {
         let [hit, recall, rejection] = tally.rates();
@@ -96,7 +110,11 @@ fn retrieval_meets_the_floor_in_both_languages() {
             "{lang:<5} {hit:.3} ({:>3}) {recall:>9.3} ({:>3}) {rejection:>13.3} ({:>3})\n",
             tally.hit_total, tally.compare_total, tally.offtopic_total
         ));
-        for (name, value) in [("hit@1", hit), ("comparison recall", recall), ("off-topic rejection", rejection)] {
+        for (name, value) in [
+            ("hit@1", hit),
+            ("comparison recall", recall),
+            ("off-topic rejection", rejection),
+        ] {
             if value < FLOOR {
                 below.push(format!("{lang} {name} {value:.3} < {FLOOR}"));
             }

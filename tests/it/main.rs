@@ -8,5 +8,7 @@
 
 mod cli;
 mod eval;
+mod fake_discord;
+mod knowledge;
 mod llm;
 mod support;

@@ -1,1 +1,7 @@
-//! Shared test helpers and loopback fakes.
+//! Shared test helpers and loopback fakes; nothing here touches the internet.
+//!
+//! - `fake_llm`: a fake OpenAI/Anthropic API on 127.0.0.1 with scripted replies that records
+//!   every request.
+
+pub mod fake_discord;
+pub mod fake_llm;

@@ -1,0 +1,181 @@
+//! The LLM path ("IQaaS"): the retrieved entries and the question go to the configured model
+//! through the [`LlmClient`] trait, and its cleaned answer comes back with the same sources.
+//!
+//! Every failure (error status, timeout, malformed body, empty answer, a cut stream) becomes
+//! the offline reply marked [`Mode::Fallback`], with the reason logged at warn. No retrieved
+//! entry means no call at all. Identical questions share one call through a bounded cache.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use moka::future::Cache;
+
+use super::reply::{Mode, Reply, ReplyKind, ReplySection};
+use super::Snapshot;
+use crate::config::LlmConfig;
+use crate::knowledge::{Entry, Lang};
+use crate::llm::{clean_answer, ChatRequest, LlmClient, LlmError};
+
+/// Answers longer than this many words are asked not to be written (the prompt says so);
+/// `max_answer_chars` bounds what a user sees whatever the model does.
+pub(super) const MAX_WORDS: usize = 350;
+
+/// What identifies one answer in the cache: the normalized question, the reply language and
+/// the knowledge version (a reload must not serve answers grounded in old entries).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct CacheKey {
+    question: String,
+    lang: Lang,
+    knowledge: String,
+}
+
+/// The configured model and the answer cache; prompts come from the snapshot in use.
+pub(super) struct Grounded {
+    client: Arc<dyn LlmClient>,
+    cache: Cache<CacheKey, Arc<String>>,
+    max_answer_chars: usize,
+    /// A last bound on top of the client's own timeout, so no caller ever waits unbounded.
+    deadline: Duration,
+    provider: String,
+}
+
+impl Grounded {
+    pub(super) fn new(client: Arc<dyn LlmClient>, config: &LlmConfig) -> Grounded {
+        Grounded {
+            client,
+            cache: Cache::builder()
+                // A TTL of 0 turns the cache off: nothing is kept.
+                .max_capacity(if config.cache_ttl_secs == 0 {
+                    0
+                } else {
+                    config.cache_capacity
+                })
+                .time_to_live(Duration::from_secs(config.cache_ttl_secs.max(1)))
+                .build(),
+            max_answer_chars: config.max_answer_chars,
+            deadline: Duration::from_secs(config.timeout_secs) + Duration::from_secs(1),
+            provider: config.provider.to_string(),
+        }
+    }
+
+    /// The model's answer to `offline`'s question, or `offline` itself marked as fallback.
+    /// `on_delta` sees the text as it streams (a cache hit arrives as one piece).
+    pub(super) async fn answer(
+        &self,
+        question: &str,
+        offline: Reply,
+        snapshot: &Snapshot,
+        on_delta: Option<&mut (dyn FnMut(&str) + Send)>,
+    ) -> Reply {
+        if offline.kind == ReplyKind::DontKnow {
+            return offline;
+        }
+        let knowledge = snapshot.knowledge();
+        let entries: Vec<&Entry> = offline.sources.iter().filter_map(|s| knowledge.get(&s.id)).collect();
+        let prompt = match snapshot.prompts().render(question, offline.lang, &entries, MAX_WORDS) {
+            Ok(prompt) => prompt,
+            Err(error) => {
+                tracing::warn!(%error, "prompt template failed; answering offline");
+                return fallback(offline);
+            }
+        };
+        let key = CacheKey {
+            question: normalize(question),
+            lang: offline.lang,
+            knowledge: knowledge.version().to_string(),
+        };
+        let request = ChatRequest {
+            system: prompt.system,
+            user: prompt.user,
+        };
+        let max_chars = self.max_answer_chars;
+        let result = match on_delta {
+            None => {
+                let call = self.cache.try_get_with(key, async {
+                    let text = self.client.complete(&request).await?;
+                    checked(clean_answer(&text, max_chars))
+                });
+                match tokio::time::timeout(self.deadline, call).await {
+                    Ok(result) => result.map_err(|error| error.to_string()),
+                    Err(_) => Err("no answer within the deadline".to_string()),
+                }
+            }
+            Some(on_delta) => {
+                if let Some(text) = self.cache.get(&key).await {
+                    on_delta(&text);
+                    Ok(text)
+                } else {
+                    let streamed = tokio::time::timeout(self.deadline, self.stream(&request, on_delta)).await;
+                    match streamed {
+                        Ok(Ok(text)) => {
+                            let text = Arc::new(text);
+                            self.cache.insert(key, text.clone()).await;
+                            Ok(text)
+                        }
+                        Ok(Err(error)) => Err(error.to_string()),
+                        Err(_) => Err("no answer within the deadline".to_string()),
+                    }
+                }
+            }
+        };
+        match result {
+            Ok(text) => Reply {
+                mode: Mode::Llm,
+                sections: vec![ReplySection {
+                    heading: String::new(),
+                    body: text.to_string(),
+                }],
+                ..offline
+            },
+            Err(reason) => {
+                tracing::warn!(provider = %self.provider, %reason, "llm answer failed; answering offline");
+                fallback(offline)
+            }
+        }
+    }
+
+    async fn stream(&self, request: &ChatRequest, on_delta: &mut (dyn FnMut(&str) + Send)) -> Result<String, LlmError> {
+        let mut stream = self.client.stream(request);
+        let mut whole = String::new();
+        while let Some(delta) = stream.next().await {
+            let delta = delta?;
+            whole.push_str(&delta);
+            on_delta(&delta);
+        }
+        checked(clean_answer(&whole, self.max_answer_chars))
+            .map(|text| text.to_string())
+            .map_err(|_| LlmError::EmptyAnswer {
+                provider: self.provider.clone(),
+            })
+    }
+}
+
+fn checked(text: String) -> Result<Arc<String>, LlmError> {
+    if text.trim().is_empty() {
+        Err(LlmError::EmptyAnswer {
+            provider: "llm".to_string(),
+        })
+    } else {
+        Ok(Arc::new(text))
+    }
+}
+
+fn fallback(offline: Reply) -> Reply {
+    Reply {
+        mode: Mode::Fallback,
+        ..offline
+    }
+}
+
+/// Lowercase, whitespace collapsed, surrounding punctuation dropped: "IaaS?" and "iaas" are
+/// the same question.
+fn normalize(question: &str) -> String {
+    question
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
+}

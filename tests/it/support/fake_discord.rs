@@ -1,0 +1,1897 @@
+//! A fake Discord on 127.0.0.1 for the bot's integration tests: REST v10 (axum) and gateway v10
+//! (tokio-tungstenite), speaking the wire format serenity 0.12.5 and poise 0.7.1 expect.
+//!
+//! What it owns:
+//! - **REST**: the routes the bot uses (gateway URL, current user and application, command
+//!   registration, interaction callbacks and webhooks, channel messages, typing, DM channels).
+//!   Every request is recorded in order; every JSON body is validated against Discord's OpenAPI
+//!   3.1 spec in `tests/data/discord-api-spec/openapi.json`; unknown routes answer 404 and are
+//!   recorded; `fail_next` injects Discord-style errors.
+//! - **Gateway**: HELLO, IDENTIFY → READY, RESUME → RESUMED, heartbeats → ACK, dispatches with
+//!   sequence numbers, op 7 reconnects; several connections over time, the newest session is
+//!   current. Dispatches made while no session is current are queued and sent after the next
+//!   READY or RESUMED.
+//! - **Payload builders** for INTERACTION_CREATE (slash commands, autocomplete) and MESSAGE_CREATE
+//!   that serenity's own types parse.
+//!
+//! What it must not do: touch the internet (the spec's `$ref`s resolve inside the loaded document,
+//! never over the network), or sleep to wait — waiting awaits a `watch` channel bumped on every
+//! change.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response as WsResponse};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Where Discord's OpenAPI spec is checked in (with its license and version).
+const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/discord-api-spec/openapi.json");
+/// The URI the spec document is registered under; `#/components/...` refs resolve against it.
+const SPEC_URI: &str = "https://discord.com/api/v10/openapi.json";
+/// Milliseconds from the Unix epoch to Discord's epoch (2015-01-01), the base of snowflakes.
+const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
+/// What Discord reports as the upload limit in interactions (10 MiB).
+const ATTACHMENT_SIZE_LIMIT: u64 = 10 * 1024 * 1024;
+/// Permissions the fake grants the bot and members: everything (as Discord's string form).
+const ALL_PERMISSIONS: &str = "2251799813685247";
+/// Message flags: EPHEMERAL and LOADING (a deferred response's placeholder).
+const FLAG_EPHEMERAL: u64 = 1 << 6;
+const FLAG_LOADING: u64 = 1 << 7;
+
+static NEXT_INCREMENT: AtomicU64 = AtomicU64::new(1);
+
+/// A fresh snowflake: now since Discord's epoch in the high bits, a process-wide counter below,
+/// so ids are unique across every fake in the test binary and increase over time.
+pub fn snowflake() -> u64 {
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let increment = NEXT_INCREMENT.fetch_add(1, Ordering::Relaxed);
+    (now_ms.saturating_sub(DISCORD_EPOCH_MS) << 22) | (increment & 0x3F_FFFF)
+}
+
+fn now_timestamp() -> String {
+    serenity::model::Timestamp::now().to_string()
+}
+
+/// Knobs for [`FakeDiscord::start_with`]; [`Default`] is Discord's behaviour.
+#[derive(Clone, Debug)]
+pub struct FakeDiscordOptions {
+    /// The heartbeat interval sent in HELLO, in milliseconds (Discord: about 41 250).
+    pub heartbeat_interval_ms: u64,
+    /// How long after an interaction is dispatched its first callback is accepted; later ones get
+    /// Discord's 404 "Unknown interaction" (10062). Discord allows 3 seconds.
+    pub interaction_ack_deadline: Duration,
+}
+
+impl Default for FakeDiscordOptions {
+    fn default() -> Self {
+        FakeDiscordOptions {
+            heartbeat_interval_ms: 45_000,
+            interaction_ack_deadline: Duration::from_secs(3),
+        }
+    }
+}
+
+/// A Discord user as the builders and the fake's responses render it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FakeUser {
+    /// The user's snowflake.
+    pub id: u64,
+    /// The unique username (Discord's new usernames: lowercase, no discriminator).
+    pub username: String,
+    /// Whether the account is a bot; the bot must ignore messages from bots.
+    pub bot: bool,
+}
+
+impl FakeUser {
+    /// A human user.
+    pub fn human(id: u64, username: &str) -> Self {
+        FakeUser {
+            id,
+            username: username.to_string(),
+            bot: false,
+        }
+    }
+
+    /// Another bot account (not the bot under test).
+    pub fn bot(id: u64, username: &str) -> Self {
+        FakeUser {
+            id,
+            username: username.to_string(),
+            bot: true,
+        }
+    }
+
+    /// The user object as Discord sends it inside messages, members and interactions.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id.to_string(),
+            "username": self.username,
+            "discriminator": "0",
+            "global_name": null,
+            "avatar": null,
+            "bot": self.bot,
+            "system": false,
+            "public_flags": 0,
+            "flags": 0,
+        })
+    }
+}
+
+/// Who a MESSAGE_CREATE mentions, as Discord resolved it.
+#[derive(Clone, Debug, Default)]
+pub struct Mentions {
+    /// Users mentioned (`<@id>`), bot included when the bot is pinged.
+    pub users: Vec<FakeUser>,
+    /// Roles mentioned (`<@&id>`).
+    pub roles: Vec<u64>,
+    /// Whether `@everyone` or `@here` pinged.
+    pub everyone: bool,
+}
+
+/// One REST request as the fake received it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path as sent, including `/api/v10`.
+    pub path: String,
+    /// The query string without `?`, if any.
+    pub query: Option<String>,
+    /// Headers with lower-case names (repeated headers joined with ", ").
+    pub headers: BTreeMap<String, String>,
+    /// The JSON body (for multipart requests: the `payload_json` part), or `null` when empty.
+    pub body: Value,
+    /// The status the fake answered with.
+    pub status: u16,
+}
+
+impl Recorded {
+    /// Whether this is `method` on a path starting with `path_prefix` (with or without `/api/v10`).
+    pub fn is(&self, method: &str, path_prefix: &str) -> bool {
+        self.method.eq_ignore_ascii_case(method) && path_matches(&self.path, path_prefix)
+    }
+}
+
+/// A request body that does not match Discord's OpenAPI spec.
+#[derive(Clone, Debug)]
+pub struct SpecViolation {
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path as sent.
+    pub path: String,
+    /// The spec's path template the request matched (e.g. `/channels/{channel_id}/messages`).
+    pub operation: Option<String>,
+    /// What is wrong, one line per error (instance path, message, schema path).
+    pub errors: Vec<String>,
+    /// The body as sent.
+    pub body: Value,
+}
+
+/// One IDENTIFY (op 2) as received.
+#[derive(Clone, Debug)]
+pub struct Identify {
+    /// The token exactly as sent (serenity sends `Bot <token>`).
+    pub token: String,
+    /// The gateway intents bit set.
+    pub intents: u64,
+    /// The whole `d` payload.
+    pub data: Value,
+}
+
+/// One RESUME (op 6) as received.
+#[derive(Clone, Debug)]
+pub struct Resume {
+    /// The token as sent.
+    pub token: String,
+    /// The session the client asked to resume.
+    pub session_id: String,
+    /// The last sequence number the client saw.
+    pub seq: u64,
+    /// Whether it matched the fake's session (if not, the fake answered op 9).
+    pub accepted: bool,
+}
+
+/// A running fake Discord; dropping it shuts both servers down.
+pub struct FakeDiscord {
+    shared: Arc<Shared>,
+    api_addr: SocketAddr,
+    gateway_addr: SocketAddr,
+    /// Dropping or setting it tells every server task and gateway connection to stop.
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+struct Shared {
+    options: FakeDiscordOptions,
+    application_id: u64,
+    bot: FakeUser,
+    owner: FakeUser,
+    gateway_url: String,
+    rest: Mutex<RestState>,
+    gateway: Mutex<GatewayState>,
+    /// Bumped on every recorded change, so waiters await instead of polling.
+    changes: watch::Sender<u64>,
+}
+
+#[derive(Default)]
+struct RestState {
+    requests: Vec<Recorded>,
+    unknown_routes: Vec<Recorded>,
+    violations: Vec<SpecViolation>,
+    failures: Vec<Failure>,
+    global_commands: Vec<Value>,
+    guild_commands: HashMap<u64, Vec<Value>>,
+    /// Interactions built by this fake, by token.
+    interactions: HashMap<String, InteractionState>,
+    /// Every message the fake knows (built or created through REST), by id, edits applied.
+    messages: HashMap<u64, Value>,
+    /// Ids of the messages created through REST, in order.
+    sent: Vec<u64>,
+}
+
+struct Failure {
+    method: String,
+    path_prefix: String,
+    status: u16,
+    remaining: usize,
+}
+
+struct InteractionState {
+    id: u64,
+    channel_id: u64,
+    guild_id: Option<u64>,
+    /// When the interaction was dispatched (or built, if never dispatched); the ack deadline
+    /// counts from here.
+    created: Instant,
+    /// The callback type, once acknowledged.
+    callback: Option<u64>,
+    original: Option<u64>,
+    /// Followup messages created through the interaction's webhook.
+    followups: Vec<u64>,
+    autocomplete_choices: Option<Value>,
+}
+
+#[derive(Default)]
+struct GatewayState {
+    connections: usize,
+    queries: Vec<String>,
+    identifies: Vec<Identify>,
+    resumes: Vec<Resume>,
+    heartbeats: usize,
+    received: Vec<Value>,
+    session_id: Option<String>,
+    seq: u64,
+    /// Live connections' outboxes, by connection number.
+    outboxes: HashMap<usize, mpsc::UnboundedSender<Message>>,
+    /// The connection whose session is current (after READY or RESUMED).
+    current: Option<usize>,
+    /// Dispatches waiting for a current session: (event name, data).
+    pending: Vec<(String, Value)>,
+}
+
+impl GatewayState {
+    fn send_dispatch(&mut self, connection: usize, event: &str, data: Value) -> u64 {
+        self.seq += 1;
+        let frame = json!({"op": 0, "t": event, "s": self.seq, "d": data});
+        if let Some(outbox) = self.outboxes.get(&connection) {
+            let _ = outbox.send(Message::Text(frame.to_string()));
+        }
+        self.seq
+    }
+
+    /// Makes `connection` current and sends it the queued dispatches; returns the tokens of the
+    /// interactions among them, whose ack deadline starts now.
+    fn make_current(&mut self, connection: usize) -> Vec<String> {
+        self.current = Some(connection);
+        let mut interaction_tokens = Vec::new();
+        for (event, data) in std::mem::take(&mut self.pending) {
+            if event == "INTERACTION_CREATE" {
+                interaction_tokens.extend(data["token"].as_str().map(str::to_string));
+            }
+            self.send_dispatch(connection, &event, data);
+        }
+        interaction_tokens
+    }
+}
+
+impl FakeDiscord {
+    /// Starts REST and gateway on 127.0.0.1 with Discord's defaults.
+    pub async fn start() -> FakeDiscord {
+        FakeDiscord::start_with(FakeDiscordOptions::default()).await
+    }
+
+    /// Starts REST and gateway on 127.0.0.1 with `options`.
+    pub async fn start_with(options: FakeDiscordOptions) -> FakeDiscord {
+        let api_listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the fake REST port");
+        let gateway_listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind the fake gateway port");
+        let api_addr = api_listener.local_addr().expect("REST listener has an address");
+        let gateway_addr = gateway_listener.local_addr().expect("gateway listener has an address");
+        let (changes, _) = watch::channel(0);
+        let shared = Arc::new(Shared {
+            options,
+            application_id: snowflake(),
+            bot: FakeUser::bot(snowflake(), "xaas"),
+            owner: FakeUser::human(snowflake(), "owner"),
+            gateway_url: format!("ws://{gateway_addr}"),
+            rest: Mutex::new(RestState::default()),
+            gateway: Mutex::new(GatewayState::default()),
+            changes,
+        });
+        let (shutdown, _) = watch::channel(false);
+
+        let router = Router::new().fallback(handle_rest).with_state(Arc::clone(&shared));
+        let mut stop = shutdown.subscribe();
+        let api = tokio::spawn(async move {
+            let _ = axum::serve(api_listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.changed().await;
+                })
+                .await;
+        });
+        let gateway = tokio::spawn(accept_gateway(
+            gateway_listener,
+            Arc::clone(&shared),
+            shutdown.subscribe(),
+        ));
+        FakeDiscord {
+            shared,
+            api_addr,
+            gateway_addr,
+            shutdown,
+            tasks: vec![api, gateway],
+        }
+    }
+
+    /// The REST base the bot is configured with: `http://127.0.0.1:PORT` (routes are under `/api/v10`).
+    pub fn api_base(&self) -> String {
+        format!("http://{}", self.api_addr)
+    }
+
+    /// The gateway URL (`ws://127.0.0.1:PORT`), as `GET /api/v10/gateway` reports it.
+    pub fn gateway_url(&self) -> String {
+        format!("ws://{}", self.gateway_addr)
+    }
+
+    /// The application's snowflake (READY, `/oauth2/applications/@me`, webhooks).
+    pub fn application_id(&self) -> u64 {
+        self.shared.application_id
+    }
+
+    /// The bot user's snowflake.
+    pub fn bot_user_id(&self) -> u64 {
+        self.shared.bot.id
+    }
+
+    /// The bot user (username `xaas`).
+    pub fn bot_user(&self) -> FakeUser {
+        self.shared.bot.clone()
+    }
+
+    /// The application owner's snowflake (poise treats this user as an owner).
+    pub fn owner_user_id(&self) -> u64 {
+        self.shared.owner.id
+    }
+
+    /// Stops both servers and waits for their accept loops to end.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        for task in std::mem::take(&mut self.tasks) {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), task).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+
+    // ---- REST: records and assertions ----
+
+    /// Every REST request so far, in arrival order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.rest().requests.clone()
+    }
+
+    /// Requests to routes the fake does not know (answered 404).
+    pub fn unknown_routes(&self) -> Vec<Recorded> {
+        self.shared.rest().unknown_routes.clone()
+    }
+
+    /// Request bodies that do not match Discord's OpenAPI spec.
+    pub fn spec_violations(&self) -> Vec<SpecViolation> {
+        self.shared.rest().violations.clone()
+    }
+
+    /// Panics listing every spec violation, if there are any.
+    pub fn assert_no_spec_violations(&self) {
+        let violations = self.spec_violations();
+        if !violations.is_empty() {
+            let listing: Vec<String> = violations
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{} {} (spec: {}):\n    {}\n    body: {}",
+                        v.method,
+                        v.path,
+                        v.operation.as_deref().unwrap_or("no operation"),
+                        v.errors.join("\n    "),
+                        v.body
+                    )
+                })
+                .collect();
+            panic!(
+                "{} request(s) violate Discord's OpenAPI spec:\n{}",
+                violations.len(),
+                listing.join("\n")
+            );
+        }
+    }
+
+    /// Panics listing every request to an unknown route, if there are any.
+    pub fn assert_no_unknown_routes(&self) {
+        let unknown = self.unknown_routes();
+        if !unknown.is_empty() {
+            let listing: Vec<String> = unknown.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+            panic!(
+                "requests to routes the fake Discord does not know:\n{}",
+                listing.join("\n")
+            );
+        }
+    }
+
+    /// Makes the next `count` requests of `method` on paths starting with `path_prefix` (with or
+    /// without `/api/v10`) fail with `status` and a Discord JSON error body. They are still
+    /// recorded and validated.
+    pub fn fail_next(&self, method: &str, path_prefix: &str, status: u16, count: usize) {
+        self.shared.rest().failures.push(Failure {
+            method: method.to_ascii_uppercase(),
+            path_prefix: path_prefix.to_string(),
+            status,
+            remaining: count,
+        });
+    }
+
+    /// Waits for a recorded request (already recorded or arriving within `timeout`) that
+    /// `predicate` accepts; the first such in arrival order.
+    pub async fn wait_for_request(&self, predicate: impl Fn(&Recorded) -> bool, timeout: Duration) -> Option<Recorded> {
+        self.wait_until(timeout, |view| {
+            view.shared.rest().requests.iter().find(|r| predicate(r)).cloned()
+        })
+        .await
+    }
+
+    /// Global commands as last registered (with ids and versions).
+    pub fn global_commands(&self) -> Vec<Value> {
+        self.shared.rest().global_commands.clone()
+    }
+
+    /// A guild's commands as last registered.
+    pub fn guild_commands(&self, guild_id: u64) -> Vec<Value> {
+        self.shared
+            .rest()
+            .guild_commands
+            .get(&guild_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Messages the bot created through REST (channel messages, interaction responses,
+    /// followups), in creation order, edits applied; deleted ones are left out.
+    pub fn sent_messages(&self) -> Vec<Value> {
+        let rest = self.shared.rest();
+        rest.sent
+            .iter()
+            .filter_map(|id| rest.messages.get(id).cloned())
+            .collect()
+    }
+
+    /// The original response of the interaction with `token`, edits applied, if there is one.
+    pub fn original_response(&self, token: &str) -> Option<Value> {
+        let rest = self.shared.rest();
+        let id = rest.interactions.get(token)?.original?;
+        rest.messages.get(&id).cloned()
+    }
+
+    /// The interaction callback type the bot answered with (4 message, 5 deferred, 8
+    /// autocomplete, ...), if it answered.
+    pub fn interaction_callback(&self, token: &str) -> Option<u64> {
+        self.shared.rest().interactions.get(token)?.callback
+    }
+
+    /// The choices the bot answered an autocomplete interaction with, if it did.
+    pub fn autocomplete_choices(&self, token: &str) -> Option<Value> {
+        self.shared.rest().interactions.get(token)?.autocomplete_choices.clone()
+    }
+
+    // ---- Gateway ----
+
+    /// Waits until a session is READY (or RESUMED) and current; `false` on timeout.
+    pub async fn wait_ready(&self, timeout: Duration) -> bool {
+        self.wait_until(timeout, |view| view.shared.gateway().current.map(|_| ()))
+            .await
+            .is_some()
+    }
+
+    /// Sends a dispatch (op 0) with the next sequence number on the current session, or queues
+    /// it until the next READY/RESUMED when there is none. INTERACTION_CREATE starts the
+    /// interaction's ack deadline.
+    pub fn dispatch(&self, event: &str, data: Value) {
+        if event == "INTERACTION_CREATE" {
+            self.shared
+                .start_ack_deadlines(data["token"].as_str().map(str::to_string));
+        }
+        let mut gateway = self.shared.gateway();
+        match gateway.current {
+            Some(connection) => {
+                gateway.send_dispatch(connection, event, data);
+            }
+            None => gateway.pending.push((event.to_string(), data)),
+        }
+    }
+
+    /// Sends op 7 RECONNECT on the current connection; the session stays resumable and later
+    /// dispatches wait for the RESUME. `false` if no connection was current.
+    pub fn send_reconnect(&self) -> bool {
+        self.send_and_detach(json!({"op": 7, "d": null}))
+    }
+
+    /// Sends op 9 INVALID SESSION (`resumable` as `d`) on the current connection; when not
+    /// resumable the session is forgotten, so a RESUME gets another op 9.
+    pub fn send_invalid_session(&self, resumable: bool) -> bool {
+        if !resumable {
+            self.shared.gateway().session_id = None;
+        }
+        self.send_and_detach(json!({"op": 9, "d": resumable}))
+    }
+
+    /// Closes the current connection with a close `code` (4000 = unknown error, resumable).
+    pub fn close_connection(&self, code: u16) -> bool {
+        let frame = Message::Close(Some(CloseFrame {
+            code: CloseCode::from(code),
+            reason: "fake discord".into(),
+        }));
+        self.detach_current(frame)
+    }
+
+    fn send_and_detach(&self, frame: Value) -> bool {
+        self.detach_current(Message::Text(frame.to_string()))
+    }
+
+    fn detach_current(&self, message: Message) -> bool {
+        let mut gateway = self.shared.gateway();
+        let Some(connection) = gateway.current.take() else {
+            return false;
+        };
+        if let Some(outbox) = gateway.outboxes.get(&connection) {
+            let _ = outbox.send(message);
+        }
+        drop(gateway);
+        self.shared.changed();
+        true
+    }
+
+    /// How many WebSocket connections were accepted so far.
+    pub fn connections(&self) -> usize {
+        self.shared.gateway().connections
+    }
+
+    /// The query string of each connection, in order (serenity sends `v=10`).
+    pub fn connection_queries(&self) -> Vec<String> {
+        self.shared.gateway().queries.clone()
+    }
+
+    /// Every IDENTIFY received, in order.
+    pub fn identifies(&self) -> Vec<Identify> {
+        self.shared.gateway().identifies.clone()
+    }
+
+    /// Every RESUME received, in order.
+    pub fn resumes(&self) -> Vec<Resume> {
+        self.shared.gateway().resumes.clone()
+    }
+
+    /// How many heartbeats (op 1) were received (each was ACKed).
+    pub fn heartbeats(&self) -> usize {
+        self.shared.gateway().heartbeats
+    }
+
+    /// Every frame the clients sent, in order (IDENTIFY, RESUME, heartbeats, presence updates...).
+    pub fn gateway_frames(&self) -> Vec<Value> {
+        self.shared.gateway().received.clone()
+    }
+
+    /// Waits until `check` returns `Some` (checked now and after every change), or `timeout`.
+    pub async fn wait_until<T>(
+        &self,
+        timeout: Duration,
+        check: impl Fn(&FakeDiscordView<'_>) -> Option<T>,
+    ) -> Option<T> {
+        let view = FakeDiscordView { shared: &self.shared };
+        let mut changes = self.shared.changes.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            changes.borrow_and_update();
+            if let Some(found) = check(&view) {
+                return Some(found);
+            }
+            match tokio::time::timeout_at(deadline, changes.changed()).await {
+                Ok(Ok(())) => continue,
+                Ok(Err(_)) | Err(_) => return check(&view),
+            }
+        }
+    }
+
+    // ---- Payload builders ----
+
+    /// INTERACTION_CREATE data for a slash command (type 2) `name` with `options`
+    /// (`[{name, type, value}]`), from `user` in `channel` of `guild` (or the bot's DM when
+    /// `None`), in `locale`. The interaction's id and token are fresh; the command id is the
+    /// registered command's when there is one.
+    pub fn slash_command(
+        &self,
+        name: &str,
+        options: Value,
+        locale: &str,
+        guild: Option<u64>,
+        channel: u64,
+        user: &FakeUser,
+    ) -> Value {
+        self.interaction(2, name, options, locale, guild, channel, user)
+    }
+
+    /// INTERACTION_CREATE data for autocomplete (type 4); one option should carry
+    /// `"focused": true` with the partial text as a string value.
+    pub fn autocomplete(
+        &self,
+        name: &str,
+        options: Value,
+        locale: &str,
+        guild: Option<u64>,
+        channel: u64,
+        user: &FakeUser,
+    ) -> Value {
+        self.interaction(4, name, options, locale, guild, channel, user)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn interaction(
+        &self,
+        kind: u8,
+        name: &str,
+        options: Value,
+        locale: &str,
+        guild: Option<u64>,
+        channel: u64,
+        user: &FakeUser,
+    ) -> Value {
+        let id = snowflake();
+        let token = format!("fake-interaction-token-{id}-{}", snowflake());
+        let mut rest = self.shared.rest();
+        let command_id = guild
+            .and_then(|g| rest.guild_commands.get(&g))
+            .into_iter()
+            .flatten()
+            .chain(rest.global_commands.iter())
+            .find(|c| c["name"] == name)
+            .and_then(|c| c["id"].as_str().map(str::to_string))
+            .unwrap_or_else(|| snowflake().to_string());
+        rest.interactions.insert(
+            token.clone(),
+            InteractionState {
+                id,
+                channel_id: channel,
+                guild_id: guild,
+                created: Instant::now(),
+                callback: None,
+                original: None,
+                followups: Vec::new(),
+                autocomplete_choices: None,
+            },
+        );
+        drop(rest);
+
+        let mut interaction = json!({
+            "id": id.to_string(),
+            "application_id": self.shared.application_id.to_string(),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "data": {"id": command_id, "name": name, "type": 1, "options": options},
+            "channel_id": channel.to_string(),
+            "locale": locale,
+            "app_permissions": ALL_PERMISSIONS,
+            "entitlements": [],
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+        });
+        match guild {
+            Some(guild_id) => {
+                interaction["guild_id"] = json!(guild_id.to_string());
+                interaction["guild_locale"] = json!("en-US");
+                interaction["member"] = member_json(user);
+                interaction["channel"] = guild_channel_json(channel, guild_id);
+                interaction["authorizing_integration_owners"] = json!({"0": guild_id.to_string()});
+                interaction["context"] = json!(0);
+            }
+            None => {
+                interaction["user"] = user.to_json();
+                interaction["channel"] = dm_channel_json(channel, user);
+                interaction["authorizing_integration_owners"] = json!({"0": "0"});
+                interaction["context"] = json!(1);
+            }
+        }
+        interaction
+    }
+
+    /// MESSAGE_CREATE data: `content` by `author` in `channel` of `guild` (a DM when `None`),
+    /// mentioning `mentions`. The message is remembered, so replies referencing it are accepted.
+    pub fn message_create(
+        &self,
+        content: &str,
+        author: &FakeUser,
+        channel: u64,
+        guild: Option<u64>,
+        mentions: &Mentions,
+    ) -> Value {
+        let id = snowflake();
+        let mut message = json!({
+            "id": id.to_string(),
+            "channel_id": channel.to_string(),
+            "author": author.to_json(),
+            "content": content,
+            "timestamp": now_timestamp(),
+            "edited_timestamp": null,
+            "tts": false,
+            "mention_everyone": mentions.everyone,
+            "mentions": mentions.users.iter().map(FakeUser::to_json).collect::<Vec<_>>(),
+            "mention_roles": mentions.roles.iter().map(u64::to_string).collect::<Vec<_>>(),
+            "attachments": [],
+            "embeds": [],
+            "components": [],
+            "pinned": false,
+            "type": 0,
+            "flags": 0,
+            "nonce": id.to_string(),
+        });
+        if let Some(guild_id) = guild {
+            message["guild_id"] = json!(guild_id.to_string());
+            let mut member = member_json(author);
+            member
+                .as_object_mut()
+                .expect("member_json builds an object")
+                .remove("user");
+            message["member"] = member;
+        }
+        self.shared.rest().messages.insert(id, message.clone());
+        message
+    }
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// A read-only look at the fake's state for [`FakeDiscord::wait_until`] checks.
+pub struct FakeDiscordView<'a> {
+    shared: &'a Shared,
+}
+
+impl FakeDiscordView<'_> {
+    /// Every REST request so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.rest().requests.clone()
+    }
+
+    /// How many WebSocket connections were accepted.
+    pub fn connections(&self) -> usize {
+        self.shared.gateway().connections
+    }
+
+    /// How many IDENTIFYs were received.
+    pub fn identify_count(&self) -> usize {
+        self.shared.gateway().identifies.len()
+    }
+
+    /// How many RESUMEs were received.
+    pub fn resume_count(&self) -> usize {
+        self.shared.gateway().resumes.len()
+    }
+
+    /// Whether a session is current (READY or RESUMED, not detached by op 7/9 or a close).
+    pub fn ready(&self) -> bool {
+        self.shared.gateway().current.is_some()
+    }
+
+    /// Messages the bot created through REST, edits applied.
+    pub fn sent_messages(&self) -> Vec<Value> {
+        let rest = self.shared.rest();
+        rest.sent
+            .iter()
+            .filter_map(|id| rest.messages.get(id).cloned())
+            .collect()
+    }
+}
+
+impl Shared {
+    fn rest(&self) -> MutexGuard<'_, RestState> {
+        self.rest.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn gateway(&self) -> MutexGuard<'_, GatewayState> {
+        self.gateway.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Restarts the ack deadline of the interactions with these tokens (they are being sent now).
+    fn start_ack_deadlines(&self, tokens: impl IntoIterator<Item = String>) {
+        let mut rest = self.rest();
+        for token in tokens {
+            if let Some(interaction) = rest.interactions.get_mut(&token) {
+                interaction.created = Instant::now();
+            }
+        }
+    }
+
+    fn changed(&self) {
+        self.changes.send_modify(|n| *n += 1);
+    }
+
+    fn application_json(&self) -> Value {
+        json!({
+            "id": self.application_id.to_string(),
+            "name": "xaas-test",
+            "icon": null,
+            "description": "xaas-bot under test",
+            "summary": "",
+            "type": null,
+            "bot_public": false,
+            "bot_require_code_grant": false,
+            "verify_key": "0000000000000000000000000000000000000000000000000000000000000000",
+            "flags": 0,
+            "owner": self.owner.to_json(),
+            "team": null,
+            "bot": self.bot.to_json(),
+            "redirect_uris": [],
+            "interactions_endpoint_url": null,
+            "role_connections_verification_url": null,
+            "tags": [],
+            "approximate_guild_count": 1,
+            "integration_types_config": {"0": {}},
+        })
+    }
+
+    fn current_user_json(&self) -> Value {
+        let mut user = self.bot.to_json();
+        user["verified"] = json!(true);
+        user["mfa_enabled"] = json!(false);
+        user["email"] = json!(null);
+        user["locale"] = json!("en-US");
+        user
+    }
+}
+
+// ---- REST ----
+
+/// What a route answers: a status and an optional JSON body; `unknown` marks unrouted requests.
+struct Reply {
+    status: u16,
+    body: Option<Value>,
+    unknown: bool,
+}
+
+impl Reply {
+    fn json(body: Value) -> Reply {
+        Reply {
+            status: 200,
+            body: Some(body),
+            unknown: false,
+        }
+    }
+
+    fn no_content() -> Reply {
+        Reply {
+            status: 204,
+            body: None,
+            unknown: false,
+        }
+    }
+
+    fn error(status: u16, code: u64, message: &str) -> Reply {
+        Reply {
+            status,
+            body: Some(json!({"message": message, "code": code})),
+            unknown: false,
+        }
+    }
+
+    fn unknown() -> Reply {
+        Reply {
+            status: 404,
+            body: Some(json!({"message": "404: Not Found", "code": 0})),
+            unknown: true,
+        }
+    }
+
+    fn injected(status: u16) -> Reply {
+        let reason = StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("Error");
+        let mut body = json!({"message": format!("{status}: {reason}"), "code": 0});
+        if status == 429 {
+            body["retry_after"] = json!(0.0);
+            body["global"] = json!(false);
+        }
+        Reply {
+            status,
+            body: Some(body),
+            unknown: false,
+        }
+    }
+}
+
+fn path_matches(path: &str, prefix: &str) -> bool {
+    path.starts_with(prefix) || path.strip_prefix("/api/v10").is_some_and(|p| p.starts_with(prefix))
+}
+
+async fn handle_rest(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    header_map: HeaderMap,
+    raw_body: Bytes,
+) -> Response {
+    let method = method.as_str().to_ascii_uppercase();
+    let path = uri.path().to_string();
+    let query = uri.query().map(str::to_string);
+    let mut headers: BTreeMap<String, String> = BTreeMap::new();
+    for (name, value) in &header_map {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        headers
+            .entry(name.as_str().to_ascii_lowercase())
+            .and_modify(|v| *v = format!("{v}, {value}"))
+            .or_insert(value);
+    }
+    let (body, body_problem) = parse_body(headers.get("content-type").map(String::as_str), &raw_body);
+
+    let mut violation = None;
+    if let Some(api_path) = path.strip_prefix("/api/v10") {
+        let (check_method, check_path, check_body) = (method.clone(), api_path.to_string(), body.clone());
+        let checked = tokio::task::spawn_blocking(move || spec::check(&check_method, &check_path, &check_body))
+            .await
+            .unwrap_or_else(|error| Err((None, vec![format!("the validator panicked: {error}")])));
+        let mut errors = body_problem.into_iter().collect::<Vec<_>>();
+        let mut operation = None;
+        if let Err((template, problems)) = checked {
+            operation = template;
+            errors.extend(problems);
+        }
+        if !errors.is_empty() {
+            violation = Some(SpecViolation {
+                method: method.clone(),
+                path: path.clone(),
+                operation,
+                errors,
+                body: body.clone(),
+            });
+        }
+    }
+
+    let reply = {
+        let mut rest = shared.rest();
+        let injected = rest
+            .failures
+            .iter_mut()
+            .find(|f| f.remaining > 0 && f.method == method && path_matches(&path, &f.path_prefix));
+        let reply = match injected {
+            Some(failure) => {
+                failure.remaining -= 1;
+                Reply::injected(failure.status)
+            }
+            None => route(&shared, &mut rest, &method, &path, &body),
+        };
+        let recorded = Recorded {
+            method,
+            path,
+            query,
+            headers,
+            body,
+            status: reply.status,
+        };
+        if reply.unknown {
+            rest.unknown_routes.push(recorded.clone());
+        }
+        rest.requests.push(recorded);
+        rest.violations.extend(violation);
+        reply
+    };
+    shared.changed();
+
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match reply.body {
+        Some(body) => (status, axum::Json(body)).into_response(),
+        None => status.into_response(),
+    }
+}
+
+/// The body as JSON: `null` when empty, the `payload_json` part of a multipart body, or the raw
+/// text (with a problem to report) when it is not JSON.
+fn parse_body(content_type: Option<&str>, raw: &[u8]) -> (Value, Option<String>) {
+    if raw.is_empty() {
+        return (Value::Null, None);
+    }
+    if let Some(boundary) = content_type
+        .filter(|c| c.starts_with("multipart/form-data"))
+        .and_then(|c| c.split(';').find_map(|p| p.trim().strip_prefix("boundary=")))
+    {
+        let text = String::from_utf8_lossy(raw);
+        let delimiter = format!("--{}", boundary.trim_matches('"'));
+        for part in text.split(&delimiter) {
+            let Some((head, content)) = part.split_once("\r\n\r\n") else {
+                continue;
+            };
+            if head.contains("name=\"payload_json\"") {
+                let content = content.strip_suffix("\r\n").unwrap_or(content);
+                return match serde_json::from_str(content) {
+                    Ok(value) => (value, None),
+                    Err(error) => (
+                        Value::String(content.to_string()),
+                        Some(format!("payload_json is not JSON: {error}")),
+                    ),
+                };
+            }
+        }
+        return (
+            Value::Null,
+            Some("multipart body without a payload_json part".to_string()),
+        );
+    }
+    match serde_json::from_slice(raw) {
+        Ok(value) => (value, None),
+        Err(error) => (
+            Value::String(String::from_utf8_lossy(raw).into_owned()),
+            Some(format!("body is not JSON: {error}")),
+        ),
+    }
+}
+
+fn route(shared: &Shared, rest: &mut RestState, method: &str, path: &str, body: &Value) -> Reply {
+    let Some(api_path) = path.strip_prefix("/api/v10/") else {
+        return Reply::unknown();
+    };
+    let segments: Vec<&str> = api_path.trim_end_matches('/').split('/').collect();
+    let app = shared.application_id.to_string();
+    let id = |segment: &str| segment.parse::<u64>().ok();
+    match (method, segments.as_slice()) {
+        ("GET", ["gateway"]) => Reply::json(json!({"url": shared.gateway_url})),
+        ("GET", ["gateway", "bot"]) => Reply::json(json!({
+            "url": shared.gateway_url,
+            "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1},
+        })),
+        ("GET", ["users", "@me"]) => Reply::json(shared.current_user_json()),
+        ("GET", ["oauth2", "applications", "@me"]) | ("GET", ["applications", "@me"]) => {
+            Reply::json(shared.application_json())
+        }
+        ("GET", ["applications", a, "commands"]) if *a == app => {
+            Reply::json(Value::Array(rest.global_commands.clone()))
+        }
+        ("PUT", ["applications", a, "commands"]) if *a == app => {
+            let commands = overwrite_commands(shared, &rest.global_commands, None, body);
+            rest.global_commands = commands.clone();
+            Reply::json(Value::Array(commands))
+        }
+        ("POST", ["applications", a, "commands"]) if *a == app => {
+            let command = upsert_command(shared, &mut rest.global_commands, None, body);
+            Reply::json(command)
+        }
+        ("GET", ["applications", a, "guilds", g, "commands"]) if *a == app && id(g).is_some() => {
+            Reply::json(Value::Array(
+                rest.guild_commands
+                    .get(&id(g).unwrap_or_default())
+                    .cloned()
+                    .unwrap_or_default(),
+            ))
+        }
+        ("PUT", ["applications", a, "guilds", g, "commands"]) if *a == app && id(g).is_some() => {
+            let guild = id(g).unwrap_or_default();
+            let old = rest.guild_commands.get(&guild).cloned().unwrap_or_default();
+            let commands = overwrite_commands(shared, &old, Some(guild), body);
+            rest.guild_commands.insert(guild, commands.clone());
+            Reply::json(Value::Array(commands))
+        }
+        ("POST", ["applications", a, "guilds", g, "commands"]) if *a == app && id(g).is_some() => {
+            let guild = id(g).unwrap_or_default();
+            let list = rest.guild_commands.entry(guild).or_default();
+            Reply::json(upsert_command(shared, list, Some(guild), body))
+        }
+        ("POST", ["interactions", interaction_id, token, "callback"]) => {
+            interaction_callback(shared, rest, interaction_id, token, body)
+        }
+        (_, ["webhooks", a, ..]) if *a != app => Reply::error(404, 10015, "Unknown Webhook"),
+        ("GET" | "PATCH" | "DELETE", ["webhooks", _, token, "messages", "@original"]) => {
+            let Some(interaction) = rest.interactions.get(*token) else {
+                return Reply::error(404, 10015, "Unknown Webhook");
+            };
+            let Some(message_id) = interaction.original else {
+                return Reply::error(404, 10008, "Unknown Message");
+            };
+            webhook_message(rest, method, token, message_id, body)
+        }
+        ("GET" | "PATCH" | "DELETE", ["webhooks", _, token, "messages", message]) if id(message).is_some() => {
+            let Some(interaction) = rest.interactions.get(*token) else {
+                return Reply::error(404, 10015, "Unknown Webhook");
+            };
+            let message_id = id(message).unwrap_or_default();
+            if interaction.original != Some(message_id) && !interaction.followups.contains(&message_id) {
+                return Reply::error(404, 10008, "Unknown Message");
+            }
+            webhook_message(rest, method, token, message_id, body)
+        }
+        ("POST", ["webhooks", _, token]) => {
+            let Some(interaction) = rest.interactions.get(*token) else {
+                return Reply::error(404, 10015, "Unknown Webhook");
+            };
+            if interaction.callback.is_none() {
+                return Reply::error(404, 10015, "Unknown Webhook");
+            }
+            let (channel_id, guild_id) = (interaction.channel_id, interaction.guild_id);
+            match new_message(shared, rest, channel_id, guild_id, body, 20) {
+                Ok(message) => {
+                    let id = message["id"]
+                        .as_str()
+                        .and_then(|id| id.parse().ok())
+                        .unwrap_or_default();
+                    if let Some(interaction) = rest.interactions.get_mut(*token) {
+                        interaction.followups.push(id);
+                    }
+                    Reply::json(message)
+                }
+                Err(reply) => reply,
+            }
+        }
+        ("POST", ["channels", channel, "messages"]) if id(channel).is_some() => {
+            let channel_id = id(channel).unwrap_or_default();
+            let guild_id = guild_of_channel(rest, channel_id);
+            match new_message(shared, rest, channel_id, guild_id, body, 0) {
+                Ok(message) => Reply::json(message),
+                Err(reply) => reply,
+            }
+        }
+        ("GET" | "PATCH" | "DELETE", ["channels", channel, "messages", message])
+            if id(channel).is_some() && id(message).is_some() =>
+        {
+            let message_id = id(message).unwrap_or_default();
+            let in_channel = rest
+                .messages
+                .get(&message_id)
+                .is_some_and(|m| m["channel_id"] == *channel);
+            if !in_channel {
+                return Reply::error(404, 10008, "Unknown Message");
+            }
+            match method {
+                "GET" => Reply::json(rest.messages[&message_id].clone()),
+                "DELETE" => {
+                    rest.messages.remove(&message_id);
+                    Reply::no_content()
+                }
+                _ => {
+                    let bot_id = shared.bot.id.to_string();
+                    if rest.messages[&message_id]["author"]["id"] != bot_id.as_str() {
+                        return Reply::error(403, 50005, "Cannot edit a message authored by another user");
+                    }
+                    Reply::json(edit_message(rest, message_id, body))
+                }
+            }
+        }
+        ("POST", ["channels", channel, "typing"]) if id(channel).is_some() => Reply::no_content(),
+        ("POST", ["users", "@me", "channels"]) => {
+            let Some(recipient) = body["recipient_id"].as_str().and_then(|r| r.parse::<u64>().ok()) else {
+                return Reply::error(400, 50035, "Invalid Form Body");
+            };
+            let user = FakeUser::human(recipient, &format!("user-{recipient}"));
+            Reply::json(json!({
+                "id": snowflake().to_string(),
+                "type": 1,
+                "last_message_id": null,
+                "flags": 0,
+                "recipients": [user.to_json()],
+            }))
+        }
+        _ => Reply::unknown(),
+    }
+}
+
+/// The guild a channel belongs to, from the interactions and messages the fake built.
+fn guild_of_channel(rest: &RestState, channel_id: u64) -> Option<u64> {
+    let channel = channel_id.to_string();
+    rest.interactions
+        .values()
+        .find(|i| i.channel_id == channel_id)
+        .and_then(|i| i.guild_id)
+        .or_else(|| {
+            rest.messages
+                .values()
+                .find(|m| m["channel_id"] == channel.as_str())
+                .and_then(|m| m["guild_id"].as_str())
+                .and_then(|g| g.parse().ok())
+        })
+}
+
+/// A command as Discord returns it: the request's fields plus id, application_id, version and
+/// the defaults Discord fills in. Ids survive re-registration under the same name and type.
+fn command_json(shared: &Shared, existing: &[Value], guild: Option<u64>, request: &Value) -> Value {
+    let mut command = request.clone();
+    let kind = request["type"].as_u64().unwrap_or(1);
+    let same = existing
+        .iter()
+        .find(|c| c["name"] == request["name"] && c["type"].as_u64() == Some(kind));
+    let id = same
+        .and_then(|c| c["id"].as_str().map(str::to_string))
+        .unwrap_or_else(|| snowflake().to_string());
+    let Some(fields) = command.as_object_mut() else {
+        return command;
+    };
+    fields.insert("id".into(), json!(id));
+    fields.insert("type".into(), json!(kind));
+    fields.insert("application_id".into(), json!(shared.application_id.to_string()));
+    fields.insert("version".into(), json!(snowflake().to_string()));
+    fields.entry("description").or_insert(json!(""));
+    fields.entry("default_member_permissions").or_insert(Value::Null);
+    fields.entry("nsfw").or_insert(json!(false));
+    fields.entry("name_localizations").or_insert(Value::Null);
+    fields.entry("description_localizations").or_insert(Value::Null);
+    match guild {
+        Some(guild_id) => {
+            fields.insert("guild_id".into(), json!(guild_id.to_string()));
+        }
+        None => {
+            fields.entry("dm_permission").or_insert(json!(true));
+            fields.entry("integration_types").or_insert(json!([0]));
+            fields.entry("contexts").or_insert(Value::Null);
+        }
+    }
+    command
+}
+
+fn overwrite_commands(shared: &Shared, existing: &[Value], guild: Option<u64>, body: &Value) -> Vec<Value> {
+    let requests = body.as_array().cloned().unwrap_or_default();
+    requests
+        .iter()
+        .map(|request| command_json(shared, existing, guild, request))
+        .collect()
+}
+
+fn upsert_command(shared: &Shared, list: &mut Vec<Value>, guild: Option<u64>, body: &Value) -> Value {
+    let command = command_json(shared, list, guild, body);
+    match list.iter_mut().find(|c| c["id"] == command["id"]) {
+        Some(slot) => *slot = command.clone(),
+        None => list.push(command.clone()),
+    }
+    command
+}
+
+fn interaction_callback(
+    shared: &Shared,
+    rest: &mut RestState,
+    interaction_id: &str,
+    token: &str,
+    body: &Value,
+) -> Reply {
+    let deadline = shared.options.interaction_ack_deadline;
+    let Some(interaction) = rest.interactions.get(token) else {
+        return Reply::error(404, 10062, "Unknown interaction");
+    };
+    if interaction.id.to_string() != interaction_id || interaction.created.elapsed() > deadline {
+        return Reply::error(404, 10062, "Unknown interaction");
+    }
+    if interaction.callback.is_some() {
+        return Reply::error(400, 40060, "Interaction has already been acknowledged.");
+    }
+    let (channel_id, guild_id) = (interaction.channel_id, interaction.guild_id);
+    let Some(kind) = body["type"].as_u64() else {
+        return Reply::error(400, 50035, "Invalid Form Body");
+    };
+    let data = &body["data"];
+    let original = match kind {
+        4 => match new_message(shared, rest, channel_id, guild_id, data, 20) {
+            Ok(message) => message["id"].as_str().and_then(|id| id.parse().ok()),
+            Err(reply) => return reply,
+        },
+        5 => {
+            let flags = FLAG_LOADING | (data["flags"].as_u64().unwrap_or(0) & FLAG_EPHEMERAL);
+            let placeholder = json!({"content": "", "flags": flags, "allowed_mentions": {"parse": []}});
+            match new_message(shared, rest, channel_id, guild_id, &placeholder, 20) {
+                Ok(message) => message["id"].as_str().and_then(|id| id.parse().ok()),
+                Err(reply) => return reply,
+            }
+        }
+        _ => None,
+    };
+    let interaction = rest
+        .interactions
+        .get_mut(token)
+        .expect("looked up above under the same lock");
+    interaction.callback = Some(kind);
+    interaction.original = original;
+    if kind == 8 {
+        interaction.autocomplete_choices = Some(data["choices"].clone());
+    }
+    Reply::no_content()
+}
+
+fn webhook_message(rest: &mut RestState, method: &str, token: &str, message_id: u64, body: &Value) -> Reply {
+    if !rest.messages.contains_key(&message_id) {
+        return Reply::error(404, 10008, "Unknown Message");
+    }
+    match method {
+        "GET" => Reply::json(rest.messages[&message_id].clone()),
+        "DELETE" => {
+            rest.messages.remove(&message_id);
+            if let Some(interaction) = rest.interactions.get_mut(token) {
+                if interaction.original == Some(message_id) {
+                    interaction.original = None;
+                }
+            }
+            Reply::no_content()
+        }
+        _ => Reply::json(edit_message(rest, message_id, body)),
+    }
+}
+
+/// Creates a message from a create-message body (`kind` 0 for channel messages, 20 for
+/// interaction responses), remembering it as sent by the bot.
+fn new_message(
+    shared: &Shared,
+    rest: &mut RestState,
+    channel_id: u64,
+    guild_id: Option<u64>,
+    body: &Value,
+    kind: u64,
+) -> Result<Value, Reply> {
+    let mut referenced = Value::Null;
+    let mut kind = kind;
+    if let Some(reference) = body["message_reference"].as_object() {
+        let target = reference
+            .get("message_id")
+            .and_then(Value::as_str)
+            .and_then(|id| id.parse::<u64>().ok());
+        match target.and_then(|id| rest.messages.get(&id)) {
+            Some(message) => referenced = message.clone(),
+            None if reference.get("fail_if_not_exists") != Some(&json!(false)) => {
+                return Err(Reply {
+                    status: 400,
+                    body: Some(json!({
+                        "message": "Invalid Form Body",
+                        "code": 50035,
+                        "errors": {"message_reference": {"_errors": [
+                            {"code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "message": "Unknown message"}
+                        ]}},
+                    })),
+                    unknown: false,
+                });
+            }
+            None => {}
+        }
+        if kind == 0 {
+            kind = 19;
+        }
+    }
+    let id = snowflake();
+    let mut message = json!({
+        "id": id.to_string(),
+        "channel_id": channel_id.to_string(),
+        "author": shared.bot.to_json(),
+        "content": "",
+        "timestamp": now_timestamp(),
+        "edited_timestamp": null,
+        "tts": body["tts"].as_bool().unwrap_or(false),
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "components": [],
+        "pinned": false,
+        "type": kind,
+        "flags": 0,
+    });
+    if let Some(guild_id) = guild_id {
+        message["guild_id"] = json!(guild_id.to_string());
+    }
+    if kind == 20 {
+        message["webhook_id"] = json!(shared.application_id.to_string());
+        message["application_id"] = json!(shared.application_id.to_string());
+    }
+    if !referenced.is_null() {
+        message["message_reference"] = json!({
+            "type": 0,
+            "message_id": referenced["id"],
+            "channel_id": referenced["channel_id"],
+            "guild_id": referenced.get("guild_id").cloned().unwrap_or(Value::Null),
+        });
+        message["referenced_message"] = referenced;
+    }
+    apply_content(&mut message, body, true);
+    rest.messages.insert(id, message.clone());
+    rest.sent.push(id);
+    Ok(message)
+}
+
+fn edit_message(rest: &mut RestState, message_id: u64, body: &Value) -> Value {
+    let message = rest
+        .messages
+        .get_mut(&message_id)
+        .expect("callers check the message exists");
+    apply_content(message, body, body.get("content").is_some());
+    if body.get("content").is_some() || body.get("embeds").is_some() {
+        message["edited_timestamp"] = json!(now_timestamp());
+    }
+    // an edit of a deferred response's placeholder replaces it
+    if let Some(flags) = message["flags"].as_u64() {
+        message["flags"] = json!(flags & !FLAG_LOADING);
+    }
+    message.clone()
+}
+
+/// Copies content, embeds and flags from a request body and, when `resolve_mentions`, resolves
+/// mentions the way Discord does: `<@id>`, `<@&id>` and `@everyone`/`@here` ping unless
+/// `allowed_mentions` forbids it (no `allowed_mentions` = everything allowed), and a reply pings
+/// its author unless `allowed_mentions` is sent without `replied_user: true`.
+fn apply_content(message: &mut Value, body: &Value, resolve_mentions: bool) {
+    if let Some(content) = body.get("content").filter(|c| !c.is_null()) {
+        message["content"] = content.clone();
+    }
+    if let Some(embeds) = body.get("embeds").filter(|e| e.is_array()) {
+        let embeds: Vec<Value> = embeds
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|embed| {
+                let mut embed = embed.clone();
+                if let Some(fields) = embed.as_object_mut() {
+                    fields.entry("type").or_insert(json!("rich"));
+                }
+                embed
+            })
+            .collect();
+        message["embeds"] = Value::Array(embeds);
+    }
+    if let Some(flags) = body.get("flags").and_then(Value::as_u64) {
+        let loading = message["flags"].as_u64().unwrap_or(0) & FLAG_LOADING;
+        message["flags"] = json!(flags | loading);
+    }
+    if !resolve_mentions {
+        return;
+    }
+    let content = message["content"].as_str().unwrap_or("").to_string();
+    let allowed = body.get("allowed_mentions").filter(|a| !a.is_null());
+    let parses = |kind: &str| match allowed {
+        None => true,
+        Some(allowed) => allowed["parse"].as_array().is_some_and(|p| p.iter().any(|k| k == kind)),
+    };
+    let listed = |kind: &str, id: &str| {
+        allowed.is_some_and(|allowed| allowed[kind].as_array().is_some_and(|ids| ids.iter().any(|i| i == id)))
+    };
+    let mut users: Vec<Value> = Vec::new();
+    for id in mention_ids(&content, "<@", &['!']) {
+        if (parses("users") || listed("users", &id)) && !users.iter().any(|u| u["id"] == id) {
+            users.push(FakeUser::human(id.parse().unwrap_or_default(), &format!("user-{id}")).to_json());
+        }
+    }
+    let replied_user_pinged = allowed.is_none_or(|a| a["replied_user"].as_bool().unwrap_or(false));
+    if replied_user_pinged {
+        if let Some(author) = message
+            .get("referenced_message")
+            .map(|r| r["author"].clone())
+            .filter(|a| !a.is_null())
+        {
+            if !users.iter().any(|u| u["id"] == author["id"]) {
+                users.push(author);
+            }
+        }
+    }
+    let roles: Vec<Value> = mention_ids(&content, "<@&", &[])
+        .into_iter()
+        .filter(|id| parses("roles") || listed("roles", id))
+        .map(Value::String)
+        .collect();
+    let everyone = (content.contains("@everyone") || content.contains("@here")) && parses("everyone");
+    message["mentions"] = Value::Array(users);
+    message["mention_roles"] = Value::Array(roles);
+    message["mention_everyone"] = json!(everyone);
+}
+
+/// The ids in `<@123>`-style mentions starting with `open` (optionally followed by one of `skip`).
+fn mention_ids(content: &str, open: &str, skip: &[char]) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut rest = content;
+    while let Some(start) = rest.find(open) {
+        let after = &rest[start + open.len()..];
+        let after = after.strip_prefix(|c| skip.contains(&c)).unwrap_or(after);
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() && after[digits.len()..].starts_with('>') {
+            ids.push(digits);
+        }
+        rest = &rest[start + open.len()..];
+    }
+    ids
+}
+
+fn member_json(user: &FakeUser) -> Value {
+    json!({
+        "user": user.to_json(),
+        "nick": null,
+        "avatar": null,
+        "banner": null,
+        "roles": [],
+        "joined_at": "2024-01-01T00:00:00.000000+00:00",
+        "premium_since": null,
+        "deaf": false,
+        "mute": false,
+        "flags": 0,
+        "pending": false,
+        "permissions": ALL_PERMISSIONS,
+        "communication_disabled_until": null,
+    })
+}
+
+fn guild_channel_json(channel: u64, guild: u64) -> Value {
+    json!({
+        "id": channel.to_string(),
+        "type": 0,
+        "guild_id": guild.to_string(),
+        "name": "general",
+        "position": 0,
+        "parent_id": null,
+        "nsfw": false,
+        "topic": null,
+        "last_message_id": null,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+        "permissions": ALL_PERMISSIONS,
+    })
+}
+
+fn dm_channel_json(channel: u64, user: &FakeUser) -> Value {
+    json!({
+        "id": channel.to_string(),
+        "type": 1,
+        "last_message_id": null,
+        "flags": 0,
+        "recipients": [user.to_json()],
+    })
+}
+
+// ---- Gateway ----
+
+async fn accept_gateway(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                tokio::spawn(serve_gateway_connection(Arc::clone(&shared), stream, shutdown.clone()));
+            }
+        }
+    }
+}
+
+async fn serve_gateway_connection(shared: Arc<Shared>, stream: TcpStream, mut shutdown: watch::Receiver<bool>) {
+    let mut query = String::new();
+    // the callback's signature is tungstenite's, large error type included
+    #[allow(clippy::result_large_err)]
+    let callback = |request: &Request, response: WsResponse| -> Result<WsResponse, ErrorResponse> {
+        query = request.uri().query().unwrap_or("").to_string();
+        Ok(response)
+    };
+    let Ok(socket) = tokio_tungstenite::accept_hdr_async(stream, callback).await else {
+        return;
+    };
+    let (mut sink, mut incoming) = socket.split();
+    let (outbox, mut outgoing) = mpsc::unbounded_channel::<Message>();
+    let connection = {
+        let mut gateway = shared.gateway();
+        gateway.connections += 1;
+        gateway.queries.push(query);
+        let connection = gateway.connections;
+        gateway.outboxes.insert(connection, outbox.clone());
+        connection
+    };
+    shared.changed();
+    let hello =
+        json!({"op": 10, "d": {"heartbeat_interval": shared.options.heartbeat_interval_ms}, "s": null, "t": null});
+    let _ = outbox.send(Message::Text(hello.to_string()));
+
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => {
+                let _ = sink.send(Message::Close(None)).await;
+                break;
+            }
+            Some(message) = outgoing.recv() => {
+                let closing = matches!(message, Message::Close(_));
+                if sink.send(message).await.is_err() || closing {
+                    break;
+                }
+            }
+            frame = incoming.next() => match frame {
+                Some(Ok(Message::Text(text))) => handle_gateway_frame(&shared, connection, &text),
+                Some(Ok(Message::Binary(bytes))) => handle_gateway_frame(&shared, connection, &String::from_utf8_lossy(&bytes)),
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
+    let mut gateway = shared.gateway();
+    gateway.outboxes.remove(&connection);
+    if gateway.current == Some(connection) {
+        gateway.current = None;
+    }
+    drop(gateway);
+    shared.changed();
+}
+
+fn handle_gateway_frame(shared: &Shared, connection: usize, text: &str) {
+    let frame: Value = serde_json::from_str(text).unwrap_or_else(|_| json!({"op": null, "raw": text}));
+    let mut gateway = shared.gateway();
+    gateway.received.push(frame.clone());
+    let data = &frame["d"];
+    let mut flushed_interactions = Vec::new();
+    match frame["op"].as_u64() {
+        Some(1) => {
+            gateway.heartbeats += 1;
+            if let Some(outbox) = gateway.outboxes.get(&connection) {
+                let _ = outbox.send(Message::Text(
+                    json!({"op": 11, "d": null, "s": null, "t": null}).to_string(),
+                ));
+            }
+        }
+        Some(2) => {
+            gateway.identifies.push(Identify {
+                token: data["token"].as_str().unwrap_or("").to_string(),
+                intents: data["intents"].as_u64().unwrap_or(0),
+                data: data.clone(),
+            });
+            let session_id = format!("fake-session-{}", snowflake());
+            gateway.session_id = Some(session_id.clone());
+            gateway.seq = 0;
+            let ready = json!({
+                "v": 10,
+                "user": shared.current_user_json(),
+                "guilds": [],
+                "session_id": session_id,
+                "session_type": "normal",
+                "resume_gateway_url": shared.gateway_url,
+                "shard": [0, 1],
+                "application": {"id": shared.application_id.to_string(), "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+                "presences": [],
+                "_trace": ["fake-discord"],
+            });
+            gateway.send_dispatch(connection, "READY", ready);
+            flushed_interactions = gateway.make_current(connection);
+        }
+        Some(6) => {
+            let session_id = data["session_id"].as_str().unwrap_or("").to_string();
+            let accepted = gateway.session_id.as_deref() == Some(session_id.as_str());
+            gateway.resumes.push(Resume {
+                token: data["token"].as_str().unwrap_or("").to_string(),
+                session_id,
+                seq: data["seq"].as_u64().unwrap_or(0),
+                accepted,
+            });
+            if accepted {
+                gateway.send_dispatch(connection, "RESUMED", json!({"_trace": ["fake-discord"]}));
+                flushed_interactions = gateway.make_current(connection);
+            } else if let Some(outbox) = gateway.outboxes.get(&connection) {
+                let _ = outbox.send(Message::Text(
+                    json!({"op": 9, "d": false, "s": null, "t": null}).to_string(),
+                ));
+            }
+        }
+        _ => {}
+    }
+    drop(gateway);
+    // the frames go out when this connection's task returns to its loop, so this runs first
+    shared.start_ack_deadlines(flushed_interactions);
+    shared.changed();
+}
+
+// ---- OpenAPI validation ----
+
+/// Request-body validation against Discord's OpenAPI 3.1 document. The document is loaded once
+/// per test binary and registered as one JSON Schema 2020-12 resource under [`SPEC_URI`]; each
+/// operation's `application/json` schema is copied with its `#/...` refs rewritten to
+/// `SPEC_URI#/...`, so they resolve inside the registered document, never over the network.
+mod spec {
+    use super::*;
+
+    struct Operation {
+        method: String,
+        template: String,
+        segments: Vec<String>,
+        body_schema: Option<Value>,
+        body_required: bool,
+    }
+
+    struct Spec {
+        registry: jsonschema::Registry<'static>,
+        operations: Vec<Operation>,
+        validators: Mutex<HashMap<usize, Result<Arc<jsonschema::Validator>, String>>>,
+    }
+
+    fn spec() -> &'static Spec {
+        static SPEC: OnceLock<Spec> = OnceLock::new();
+        SPEC.get_or_init(|| {
+            let text = std::fs::read_to_string(SPEC_PATH).unwrap_or_else(|e| panic!("read {SPEC_PATH}: {e}"));
+            let document: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {SPEC_PATH}: {e}"));
+            let mut operations = Vec::new();
+            for (template, item) in document["paths"].as_object().into_iter().flatten() {
+                for (method, operation) in item.as_object().into_iter().flatten() {
+                    if !["get", "put", "post", "patch", "delete"].contains(&method.as_str()) {
+                        continue;
+                    }
+                    let request_body = &operation["requestBody"];
+                    let body_schema = request_body["content"]["application/json"]["schema"].clone();
+                    operations.push(Operation {
+                        method: method.to_ascii_uppercase(),
+                        template: template.clone(),
+                        segments: template
+                            .trim_start_matches('/')
+                            .split('/')
+                            .map(str::to_string)
+                            .collect(),
+                        body_schema: (!body_schema.is_null()).then(|| absolute_refs(body_schema)),
+                        body_required: request_body["required"].as_bool().unwrap_or(false),
+                    });
+                }
+            }
+            let registry = jsonschema::Registry::new()
+                .draft(jsonschema::Draft::Draft202012)
+                .add(SPEC_URI, document)
+                .and_then(|builder| builder.prepare())
+                .unwrap_or_else(|e| panic!("register Discord's OpenAPI document as a schema resource: {e}"));
+            Spec {
+                registry,
+                operations,
+                validators: Mutex::new(HashMap::new()),
+            }
+        })
+    }
+
+    /// Rewrites every document-local `$ref` (`#/components/...`) to `SPEC_URI#/components/...`.
+    fn absolute_refs(mut schema: Value) -> Value {
+        fn walk(value: &mut Value) {
+            match value {
+                Value::Object(fields) => {
+                    for (key, field) in fields.iter_mut() {
+                        match field {
+                            Value::String(reference) if key == "$ref" && reference.starts_with('#') => {
+                                *reference = format!("{SPEC_URI}{reference}");
+                            }
+                            _ => walk(field),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter_mut().for_each(walk),
+                _ => {}
+            }
+        }
+        walk(&mut schema);
+        schema
+    }
+
+    /// The operation for `method` on `path` (relative to `/api/v10`): the template whose literal
+    /// segments all match, preferring more literal segments (`/users/@me` over `/users/{user_id}`).
+    fn find(spec: &Spec, method: &str, path: &str) -> Option<usize> {
+        let segments: Vec<&str> = path.trim_start_matches('/').trim_end_matches('/').split('/').collect();
+        spec.operations
+            .iter()
+            .enumerate()
+            .filter(|(_, op)| op.method == method && op.segments.len() == segments.len())
+            .filter(|(_, op)| {
+                op.segments.iter().zip(&segments).all(|(template, actual)| {
+                    (template.starts_with('{') && template.ends_with('}') && !actual.is_empty()) || template == actual
+                })
+            })
+            .max_by_key(|(_, op)| op.segments.iter().filter(|s| !s.starts_with('{')).count())
+            .map(|(index, _)| index)
+    }
+
+    /// Checks a body against the spec; `Err((template, errors))` when it does not conform.
+    pub(super) fn check(method: &str, path: &str, body: &Value) -> Result<(), (Option<String>, Vec<String>)> {
+        let spec = spec();
+        let Some(index) = find(spec, method, path) else {
+            return if body.is_null() {
+                Ok(())
+            } else {
+                Err((
+                    None,
+                    vec![format!("no {method} {path} operation in the spec takes a body")],
+                ))
+            };
+        };
+        let operation = &spec.operations[index];
+        let template = Some(operation.template.clone());
+        let Some(schema) = &operation.body_schema else {
+            return if body.is_null() {
+                Ok(())
+            } else {
+                Err((
+                    template,
+                    vec!["the operation takes no JSON body, but one was sent".to_string()],
+                ))
+            };
+        };
+        if body.is_null() {
+            return if operation.body_required {
+                Err((
+                    template,
+                    vec!["the operation requires a JSON body, but none was sent".to_string()],
+                ))
+            } else {
+                Ok(())
+            };
+        }
+        let validator = {
+            let mut validators = spec.validators.lock().unwrap_or_else(|p| p.into_inner());
+            validators
+                .entry(index)
+                .or_insert_with(|| {
+                    jsonschema::options()
+                        .with_draft(jsonschema::Draft::Draft202012)
+                        .with_registry(&spec.registry)
+                        .build(schema)
+                        .map(Arc::new)
+                        .map_err(|e| {
+                            format!(
+                                "the spec's schema for {method} {} does not compile: {e}",
+                                operation.template
+                            )
+                        })
+                })
+                .clone()
+        };
+        let validator = validator.map_err(|e| (template.clone(), vec![e]))?;
+        let errors: Vec<String> = validator
+            .iter_errors(body)
+            .map(|error| {
+                format!(
+                    "at '{}': {} (schema {})",
+                    error.instance_path(),
+                    error,
+                    error.schema_path()
+                )
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err((template, errors))
+        }
+    }
+}
