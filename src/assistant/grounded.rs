@@ -94,7 +94,7 @@ impl Grounded {
             None => {
                 let call = self.cache.try_get_with(key, async {
                     let text = self.client.complete(&request).await?;
-                    checked(clean_answer(&text, max_chars))
+                    checked(tidy(&text, max_chars), &self.provider)
                 });
                 match tokio::time::timeout(self.deadline, call).await {
                     Ok(result) => result.map_err(|error| error.to_string()),
@@ -135,26 +135,63 @@ impl Grounded {
         }
     }
 
+    /// Streams the answer; `on_delta` sees the cleaned text as it grows (a reasoning block
+    /// is never shown, not even while it streams).
     async fn stream(&self, request: &ChatRequest, on_delta: &mut (dyn FnMut(&str) + Send)) -> Result<String, LlmError> {
         let mut stream = self.client.stream(request);
         let mut whole = String::new();
+        let mut shown = String::new();
         while let Some(delta) = stream.next().await {
-            let delta = delta?;
-            whole.push_str(&delta);
-            on_delta(&delta);
+            whole.push_str(&delta?);
+            let visible = tidy(&whole, self.max_answer_chars);
+            if let Some(new) = visible.strip_prefix(shown.as_str()) {
+                if !new.is_empty() {
+                    on_delta(new);
+                    shown = visible;
+                }
+            }
         }
-        checked(clean_answer(&whole, self.max_answer_chars))
-            .map(|text| text.to_string())
-            .map_err(|_| LlmError::EmptyAnswer {
-                provider: self.provider.clone(),
-            })
+        checked(tidy(&whole, self.max_answer_chars), &self.provider).map(|text| text.to_string())
     }
 }
 
-fn checked(text: String) -> Result<Arc<String>, LlmError> {
+/// Model output made fit for a chat: reasoning blocks removed, images that would load from
+/// outside hosts turned into their alt text, length bounded.
+fn tidy(text: &str, max_chars: usize) -> String {
+    clean_answer(&without_images(text), max_chars)
+}
+
+/// `![alt](https://…)` → `alt`: a chat client would fetch the image from whatever host the
+/// model (or an injected instruction) named.
+fn without_images(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("![") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let parsed = after.find("](").and_then(|close| {
+            let url_start = close + 2;
+            after[url_start..].find(')').map(|end| (close, url_start + end + 1))
+        });
+        match parsed {
+            Some((close, end)) if !after[..close].contains('\n') => {
+                out.push_str(after[..close].trim());
+                rest = &after[end..];
+            }
+            _ => {
+                out.push_str("![");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn checked(text: String, provider: &str) -> Result<Arc<String>, LlmError> {
     if text.trim().is_empty() {
         Err(LlmError::EmptyAnswer {
-            provider: "llm".to_string(),
+            provider: provider.to_string(),
         })
     } else {
         Ok(Arc::new(text))
@@ -178,4 +215,24 @@ fn normalize(question: &str) -> String {
         .to_lowercase()
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_become_their_alt_text_and_the_rest_stays() {
+        assert_eq!(
+            without_images("see ![diagram](https://evil.example/x.png?k=1) and [docs](https://a.b)"),
+            "see diagram and [docs](https://a.b)"
+        );
+        assert_eq!(without_images("a ![ unclosed"), "a ![ unclosed");
+        assert_eq!(tidy("<think>plan</think>![x](http://h/i.png) IaaS", 100), "x IaaS");
+    }
+
+    #[test]
+    fn normalized_questions_share_a_key() {
+        assert_eq!(normalize("  IaaS가   뭐야? "), normalize("iaas가 뭐야"));
+    }
 }

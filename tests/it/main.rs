@@ -4,11 +4,15 @@
 //! - `knowledge`: loading errors name the file, entry, field and line:column.
 //! - `eval`: the retrieval evaluation set, held to a floor.
 //! - `llm`: the LLM providers against fake OpenAI/Anthropic servers on loopback.
+//! - `grounded`: the assistant's LLM path (prompt, sources, stream, cache, every fallback),
+//!   in-process and through the binary.
+//! - `fake_discord`: self-tests of the fake Discord (REST + gateway) the bot is tested against.
 //! - `support`: shared helpers and fakes.
 
 mod cli;
 mod eval;
 mod fake_discord;
+mod grounded;
 mod knowledge;
 mod llm;
 mod support;

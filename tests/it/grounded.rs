@@ -1,0 +1,327 @@
+//! The grounded ("IQaaS") path end to end: the real assistant (and the real `xaas` binary)
+//! against the fake LLM APIs on loopback. What the model is sent, what comes back, and how
+//! every failure ends in the offline answer marked `fallback`, within the timeout.
+
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use xaas::assistant::{Assistant, Mode, Question, Reply, ReplyKind};
+use xaas::config::{LlmConfig, ProviderKind};
+use xaas::knowledge::KnowledgeBase;
+
+use crate::support::fake_llm::{FakeLlm, Reply as Script};
+
+const KEY: &str = "sk-grounded-test-KEY123secret";
+const PROVIDERS: [ProviderKind; 2] = [ProviderKind::Openai, ProviderKind::Anthropic];
+
+fn llm_config(provider: ProviderKind, fake: &FakeLlm) -> LlmConfig {
+    LlmConfig {
+        provider,
+        base_url: Some(match provider {
+            ProviderKind::Anthropic => fake.anthropic_base(),
+            _ => fake.openai_base(),
+        }),
+        model: "grounded-model".to_string(),
+        timeout_secs: 2,
+        connect_timeout_secs: 1,
+        max_retries: 1,
+        api_key: Some(SecretString::from(KEY.to_string())),
+        ..LlmConfig::default()
+    }
+}
+
+fn assistant(config: &LlmConfig) -> Assistant {
+    let client = xaas::llm::connect(config)
+        .expect("a valid llm config")
+        .expect("a provider is set");
+    Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge")).with_llm(client, config)
+}
+
+/// The answer, bounded well beyond the configured timeout so a hang fails the test instead of
+/// stalling it.
+async fn respond(assistant: &Assistant, question: &str) -> Reply {
+    tokio::time::timeout(
+        Duration::from_secs(15),
+        assistant.respond(&Question::new(question), None),
+    )
+    .await
+    .expect("an answer within the bound")
+}
+
+#[tokio::test]
+async fn the_model_gets_the_retrieved_entries_and_the_question_and_its_answer_keeps_the_sources() {
+    for provider in PROVIDERS {
+        let fake = FakeLlm::start([Script::answer("IaaS는 인프라를 빌려 쓰는 모델입니다 [iaas].")]).await;
+        let assistant = assistant(&llm_config(provider, &fake));
+        let reply = respond(&assistant, "IaaS 단점이 뭐야?").await;
+        assert_eq!(reply.mode, Mode::Llm, "{provider}");
+        assert_eq!(reply.sources[0].id, "iaas");
+        assert!(reply.text().contains("인프라를 빌려 쓰는 모델"), "{}", reply.text());
+
+        let request = fake.last_request().expect("one call");
+        assert_eq!(request.body["model"], "grounded-model");
+        let body = request.body.to_string();
+        assert!(
+            body.contains("<entry id=\\\"iaas\\\">"),
+            "the prompt carries the entry: {body}"
+        );
+        assert!(body.contains("IaaS 단점이 뭐야?"), "the prompt carries the question");
+        assert!(body.contains("Korean"), "the prompt asks for the asker's language");
+        // Every entry the model was given is a source, in rank order, and nothing else.
+        for source in &reply.sources {
+            assert!(
+                body.contains(&format!("<entry id=\\\"{}\\\">", source.id)),
+                "{}",
+                source.id
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_streamed_answer_arrives_in_pieces_without_the_reasoning() {
+    for provider in PROVIDERS {
+        let text = "<think>the user wants cons</think>PaaS의 단점은 플랫폼 종속입니다 [paas].";
+        let fake = FakeLlm::start([Script::answer(text)]).await;
+        let assistant = assistant(&llm_config(provider, &fake));
+        let mut pieces: Vec<String> = Vec::new();
+        let mut on_delta = |delta: &str| pieces.push(delta.to_string());
+        let reply = tokio::time::timeout(
+            Duration::from_secs(15),
+            assistant.respond(&Question::new("PaaS 단점"), Some(&mut on_delta)),
+        )
+        .await
+        .expect("an answer within the bound");
+        assert_eq!(reply.mode, Mode::Llm);
+        assert!(fake.last_request().expect("a call").is_stream());
+        let streamed = pieces.concat();
+        assert_eq!(streamed, "PaaS의 단점은 플랫폼 종속입니다 [paas].");
+        assert!(!streamed.contains("think"), "{pieces:?}");
+        assert_eq!(
+            reply.text().trim_end(),
+            format!("{}\n\n{}", reply.title, streamed).trim_end()
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_failure_is_the_offline_answer_marked_fallback() {
+    let offline =
+        Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge")).answer(&Question::new("IaaS 장점"));
+    let failures = [
+        ("500", Script::status(500)),
+        ("hang", Script::Hang),
+        ("garbage", Script::Garbage),
+        ("empty", Script::Empty),
+        ("cut", Script::Cut("IaaS는".to_string())),
+    ];
+    for provider in PROVIDERS {
+        for (name, script) in failures.clone() {
+            let fake = FakeLlm::start([script]).await;
+            let config = LlmConfig {
+                timeout_secs: 1,
+                ..llm_config(provider, &fake)
+            };
+            let assistant = assistant(&config);
+            let reply = respond(&assistant, "IaaS 장점").await;
+            assert_eq!(reply.mode, Mode::Fallback, "{provider} {name}");
+            assert_eq!(
+                reply.sections, offline.sections,
+                "{provider} {name}: the offline answer"
+            );
+            assert_eq!(reply.sources[0].id, "iaas");
+
+            // The streaming path falls back the same way, whatever was streamed before.
+            let mut ignore = |_: &str| {};
+            let streamed = tokio::time::timeout(
+                Duration::from_secs(15),
+                assistant.respond(&Question::new("IaaS 장점이 뭐야"), Some(&mut ignore)),
+            )
+            .await
+            .expect("an answer within the bound");
+            assert_eq!(streamed.mode, Mode::Fallback, "{provider} {name} streamed");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_429_then_success_answers_from_the_model() {
+    let fake = FakeLlm::start([Script::status(429).retry_after("0"), Script::answer("ok [saas]")]).await;
+    let assistant = assistant(&llm_config(ProviderKind::Openai, &fake));
+    let reply = respond(&assistant, "what is SaaS").await;
+    assert_eq!(reply.mode, Mode::Llm);
+    assert_eq!(fake.count(), 2);
+}
+
+#[tokio::test]
+async fn nothing_retrieved_means_no_call_and_an_honest_dont_know() {
+    let fake = FakeLlm::start([Script::answer("should never be asked")]).await;
+    let assistant = assistant(&llm_config(ProviderKind::Openai, &fake));
+    for question in ["오늘 점심 뭐 먹지?", "who won the football game"] {
+        let reply = respond(&assistant, question).await;
+        assert_eq!(reply.kind, ReplyKind::DontKnow, "{question}");
+        assert!(reply.sources.is_empty());
+    }
+    assert_eq!(fake.count(), 0);
+}
+
+#[tokio::test]
+async fn identical_questions_are_answered_from_the_cache() {
+    let fake = FakeLlm::start([Script::answer("cached [faas]")]).await;
+    let anthropic = assistant(&llm_config(ProviderKind::Anthropic, &fake));
+    let first = respond(&anthropic, "What is FaaS?").await;
+    let again = respond(&anthropic, "  what is faas ").await;
+    assert_eq!(first.mode, Mode::Llm);
+    assert_eq!(again.text(), first.text());
+    // Concurrent identical misses share one call, too.
+    let fresh = FakeLlm::start([Script::answer("one call [caas]")]).await;
+    let shared = Arc::new(assistant(&llm_config(ProviderKind::Openai, &fresh)));
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let shared = shared.clone();
+            tokio::spawn(async move { shared.respond(&Question::new("what is CaaS"), None).await })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.expect("no panic").mode, Mode::Llm);
+    }
+    assert_eq!(fake.count(), 1);
+    assert_eq!(fresh.count(), 1);
+}
+
+#[tokio::test]
+async fn a_different_language_is_a_different_answer() {
+    let fake = FakeLlm::start([Script::answer("answer")]).await;
+    let assistant = assistant(&llm_config(ProviderKind::Openai, &fake));
+    respond(&assistant, "what is SaaS").await;
+    let korean = assistant
+        .respond(
+            &Question::new("what is SaaS").in_lang(Some(xaas::knowledge::Lang::Ko)),
+            None,
+        )
+        .await;
+    assert_eq!(korean.mode, Mode::Llm);
+    assert_eq!(fake.count(), 2);
+}
+
+#[tokio::test]
+async fn outside_images_are_not_rendered_and_length_is_bounded() {
+    let long = format!(
+        "![pixel](https://tracker.example/p.png) {}",
+        "IaaS is infrastructure. ".repeat(2000)
+    );
+    let fake = FakeLlm::start([Script::answer(long)]).await;
+    let config = LlmConfig {
+        max_answer_chars: 1000,
+        ..llm_config(ProviderKind::Openai, &fake)
+    };
+    let reply = respond(&assistant(&config), "what is IaaS").await;
+    assert_eq!(reply.mode, Mode::Llm);
+    let body = &reply.sections[0].body;
+    assert!(!body.contains("https://tracker.example"), "{body}");
+    assert!(body.chars().count() <= 1000);
+}
+
+// --- the real binary --------------------------------------------------------------------
+
+fn xaas_with_llm(fake: &FakeLlm, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xaas"))
+        .args(args)
+        .env_remove("XAAS_CONFIG")
+        .env_remove("XAAS_KNOWLEDGE_DIR")
+        .env("XAAS_LLM_PROVIDER", "openai")
+        .env("XAAS_LLM_BASE_URL", fake.openai_base())
+        .env("XAAS_LLM_MODEL", "cli-model")
+        .env("XAAS_LLM_TIMEOUT_SECS", "2")
+        .env("XAAS_LLM_API_KEY", KEY)
+        .env("RUST_LOG", "debug")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("the xaas binary runs")
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_str(String::from_utf8_lossy(&output.stdout).trim()).expect("one JSON object")
+}
+
+#[test]
+fn the_cli_answers_through_the_configured_llm() {
+    let fake = FakeLlm::start_blocking([Script::answer("SaaS는 완성된 소프트웨어입니다 [saas].")]);
+    let output = xaas_with_llm(&fake, &["ask", "--json", "사스가 뭐야?"]);
+    assert!(output.status.success());
+    let value = json(&output);
+    assert_eq!(value["mode"], "llm");
+    assert_eq!(value["sources"][0]["id"], "saas");
+    assert!(value["answer"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("완성된 소프트웨어"));
+    assert_eq!(
+        fake.last_request().expect("a call").header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(!logs.contains(KEY), "the key never reaches the logs");
+}
+
+#[test]
+fn the_cli_falls_back_when_the_llm_fails_and_says_why_in_the_log() {
+    let fake = FakeLlm::start_blocking([Script::status(503)]);
+    let output = xaas_with_llm(&fake, &["ask", "--json", "what are the downsides of PaaS?"]);
+    assert!(output.status.success(), "a failing LLM is not a failing answer");
+    let value = json(&output);
+    assert_eq!(value["mode"], "fallback");
+    assert_eq!(value["sources"][0]["id"], "paas");
+    assert!(value["answer"].as_str().unwrap_or_default().contains("PaaS"));
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.contains("WARN"), "{logs}");
+    assert!(!logs.contains(KEY), "{logs}");
+}
+
+#[test]
+fn offline_and_show_prompt_send_nothing() {
+    let fake = FakeLlm::start_blocking([Script::answer("never")]);
+    let output = xaas_with_llm(&fake, &["ask", "--json", "--offline", "what is IaaS"]);
+    assert_eq!(json(&output)["mode"], "offline");
+    let output = xaas_with_llm(&fake, &["ask", "--show-prompt", "IaaS랑 PaaS 차이"]);
+    assert!(output.status.success());
+    let prompt = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        prompt.contains("--- system ---") && prompt.contains("--- user ---"),
+        "{prompt}"
+    );
+    assert!(
+        prompt.contains("<entry id=\"iaas\">") && prompt.contains("<entry id=\"paas\">"),
+        "{prompt}"
+    );
+    assert!(prompt.contains("IaaS랑 PaaS 차이"));
+    assert!(prompt.contains("Korean"));
+    assert_eq!(fake.count(), 0);
+}
+
+#[test]
+fn a_key_in_the_config_file_is_refused() {
+    let dir = std::env::temp_dir().join(format!("xaas-grounded-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("xaas.toml");
+    std::fs::write(
+        &path,
+        "[llm]\nprovider = \"openai\"\nmodel = \"m\"\napi_key = \"sk-in-file-123\"\n",
+    )
+    .expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_xaas"))
+        .args(["--config", path.to_str().expect("utf-8"), "check"])
+        .env_remove("XAAS_CONFIG")
+        .output()
+        .expect("xaas runs");
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("xaas.toml:4:1") && error.contains("llm.api_key"),
+        "{error}"
+    );
+    assert!(error.contains("XAAS_LLM_API_KEY"), "says what to do: {error}");
+    assert!(!error.contains("sk-in-file-123"), "{error}");
+}
