@@ -1,10 +1,16 @@
-//! Benchmarks of the offline path: question → Reply, and knowledge load + index build.
-//! Figures and the command that produced them go to docs/PERFORMANCE.md.
+//! Benchmarks: the offline path (question → Reply), knowledge load + index build, and what the
+//! grounded (LLM) path adds on top of the model's own latency, measured against an instant
+//! OpenAI-compatible fake on loopback. Figures and the commands that produced them are in
+//! docs/PERFORMANCE.md.
+
+use std::hint::black_box;
+use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use std::hint::black_box;
 use xaas::assistant::{Assistant, Question};
-use xaas::knowledge::KnowledgeBase;
+use xaas::config::{LlmConfig, ProviderKind};
+use xaas::knowledge::{KnowledgeBase, Lang};
+use xaas::prompt::Prompts;
 
 const QUESTIONS: &[&str] = &[
     "IaaS가 뭐야?",
@@ -45,5 +51,68 @@ fn load(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, answer, load);
+/// An OpenAI-compatible chat completions endpoint that answers at once, so what is measured
+/// is the assistant's own work plus one loopback HTTP exchange.
+async fn instant_llm() -> String {
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(|| async {
+            axum::Json(serde_json::json!({
+                "id": "bench", "object": "chat.completion", "created": 0, "model": "bench",
+                "choices": [{"index": 0, "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": "IaaS는 인프라를 빌려 쓰는 모델입니다 [iaas]."}}]
+            }))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let address = listener.local_addr().expect("bound address");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    format!("http://{address}/v1")
+}
+
+fn grounded(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let base_url = runtime.block_on(instant_llm());
+    let knowledge = KnowledgeBase::builtin().expect("built-in knowledge loads");
+    let prompts = Prompts::builtin().expect("built-in prompts");
+    let entries: Vec<_> = ["iaas", "paas"].iter().filter_map(|id| knowledge.get(id)).collect();
+    c.bench_function("llm/prompt-render (2 entries)", |b| {
+        b.iter(|| {
+            prompts
+                .render(black_box("IaaS랑 PaaS 차이"), Lang::Ko, &entries, 350)
+                .expect("renders")
+        })
+    });
+
+    let config = |cache_ttl_secs| LlmConfig {
+        provider: ProviderKind::Openai,
+        base_url: Some(base_url.clone()),
+        model: "bench".to_string(),
+        cache_ttl_secs,
+        ..LlmConfig::default()
+    };
+    let with_llm = |config: &LlmConfig| {
+        let client = xaas::llm::connect(config).expect("valid").expect("a provider");
+        Arc::new(Assistant::new(knowledge.clone()).with_llm(client, config))
+    };
+    let question = Question::new("IaaS 단점이 뭐야?");
+
+    let uncached = with_llm(&config(0));
+    c.bench_function("llm/respond, loopback round trip (no cache)", |b| {
+        b.iter(|| runtime.block_on(uncached.respond(black_box(&question), None)))
+    });
+    let cached = with_llm(&config(3600));
+    runtime.block_on(cached.respond(&question, None));
+    c.bench_function("llm/respond, cache hit", |b| {
+        b.iter(|| runtime.block_on(cached.respond(black_box(&question), None)))
+    });
+}
+
+criterion_group!(benches, answer, load, grounded);
 criterion_main!(benches);

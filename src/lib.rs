@@ -13,6 +13,7 @@
 //! - [`prompt`]: the grounded prompt templates in `prompts/`.
 //! - [`llm`]: the LLM providers (OpenAI-compatible, Anthropic) behind one trait.
 //! - [`assistant`]: intent, language choice, the offline composer, grounding.
+//! - [`reload`]: hot reload of the knowledge and prompts folders (file watching, SIGHUP).
 //! - [`cli`]: the `xaas` command line, a thin adapter over the assistant.
 #![warn(missing_docs)]
 
@@ -23,4 +24,5 @@ pub mod discord;
 pub mod knowledge;
 pub mod llm;
 pub mod prompt;
+pub mod reload;
 pub mod search;

@@ -7,6 +7,7 @@
 mod compose;
 mod grounded;
 mod intent;
+mod limits;
 mod reply;
 
 use std::collections::HashSet;
@@ -17,7 +18,7 @@ use arc_swap::ArcSwap;
 pub use intent::{Aspect, Intent};
 pub use reply::{Mode, Reply, ReplyKind, ReplySection, Source};
 
-use crate::config::LlmConfig;
+use crate::config::{LimitsConfig, LlmConfig};
 use crate::knowledge::{Entry, EntryKind, KnowledgeBase, Lang};
 use crate::llm::LlmClient;
 use crate::prompt::{Prompts, RenderedPrompt};
@@ -33,6 +34,10 @@ const MAX_GROUNDING_ENTRIES: usize = 4;
 pub struct Assistant {
     current: ArcSwap<Snapshot>,
     llm: Option<Grounded>,
+    /// LLM answers per user per minute; `None` is no limit.
+    limiter: Option<limits::UserLimiter>,
+    /// Questions are read up to this many characters.
+    max_question_chars: usize,
 }
 
 impl Assistant {
@@ -44,10 +49,21 @@ impl Assistant {
 
     /// An offline assistant over `knowledge` and `prompts`.
     pub fn with_prompts(knowledge: KnowledgeBase, prompts: Prompts) -> Assistant {
+        let defaults = LimitsConfig::default();
         Assistant {
             current: ArcSwap::from_pointee(Snapshot::new(knowledge, prompts)),
             llm: None,
+            limiter: None,
+            max_question_chars: defaults.max_question_chars,
         }
+    }
+
+    /// The same assistant with these bounds: the longest question read, and how many LLM
+    /// answers one user may get per minute (see [`Assistant::respond_as`]).
+    pub fn with_limits(mut self, limits: &LimitsConfig) -> Assistant {
+        self.limiter = limits::UserLimiter::new(limits.llm_per_user_per_minute);
+        self.max_question_chars = limits.max_question_chars.max(1);
+        self
     }
 
     /// The same assistant answering through `client` when asked for grounded answers.
@@ -74,18 +90,64 @@ impl Assistant {
 
     /// Answers a question from the knowledge base alone, without any network.
     pub fn answer(&self, question: &Question) -> Reply {
-        self.current.load().answer(question)
+        let (bounded, cut) = self.bounded(question);
+        let reply = self.current.load().answer(&bounded);
+        if cut {
+            limits::truncated_note(reply, self.max_question_chars)
+        } else {
+            reply
+        }
     }
 
     /// Answers through the LLM when one is configured (the offline answer otherwise, or
     /// marked `fallback` when the LLM fails). `on_delta` sees the text as it streams.
     pub async fn respond(&self, question: &Question, on_delta: Option<&mut (dyn FnMut(&str) + Send)>) -> Reply {
+        self.respond_as(None, question, on_delta).await
+    }
+
+    /// [`Assistant::respond`] on behalf of `user` (any stable key, such as a Discord user id):
+    /// past the user's quota of LLM answers, the offline answer with a note that says when
+    /// to try again.
+    pub async fn respond_as(
+        &self,
+        user: Option<&str>,
+        question: &Question,
+        on_delta: Option<&mut (dyn FnMut(&str) + Send)>,
+    ) -> Reply {
+        let (bounded, cut) = self.bounded(question);
         let snapshot = self.snapshot();
-        let offline = snapshot.answer(question);
-        match &self.llm {
-            Some(llm) => llm.answer(&question.text, ground(offline), &snapshot, on_delta).await,
+        let offline = snapshot.answer(&bounded);
+        let reply = match &self.llm {
+            Some(_) if offline.kind == ReplyKind::DontKnow => offline,
+            Some(llm) => {
+                let refused = user
+                    .zip(self.limiter.as_ref())
+                    .and_then(|(user, limiter)| limiter.check(user).err().map(|wait| (limiter.per_minute(), wait)));
+                match refused {
+                    Some((per_minute, wait)) => limits::limited_note(offline, per_minute, wait),
+                    None => llm.answer(&bounded.text, ground(offline), &snapshot, on_delta).await,
+                }
+            }
             None => offline,
+        };
+        if cut {
+            limits::truncated_note(reply, self.max_question_chars)
+        } else {
+            reply
         }
+    }
+
+    /// The question cut to [`LimitsConfig::max_question_chars`], and whether it was cut.
+    fn bounded(&self, question: &Question) -> (Question, bool) {
+        let (text, cut) = limits::bounded(&question.text, self.max_question_chars);
+        (
+            Question {
+                text: text.to_string(),
+                // The whole question decides the language, not just its beginning.
+                lang: Some(question.reply_lang()),
+            },
+            cut,
+        )
     }
 
     /// The exact prompt a grounded answer to `question` would send, without sending it;

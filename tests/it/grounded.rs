@@ -224,6 +224,56 @@ async fn outside_images_are_not_rendered_and_length_is_bounded() {
     assert!(body.chars().count() <= 1000);
 }
 
+#[tokio::test]
+async fn past_the_per_user_quota_the_answer_is_offline_with_a_note() {
+    let fake = FakeLlm::start([Script::answer("from the model [iaas]")]).await;
+    let config = llm_config(ProviderKind::Openai, &fake);
+    let limits = xaas::config::LimitsConfig {
+        llm_per_user_per_minute: 2,
+        ..Default::default()
+    };
+    let assistant = assistant(&config).with_limits(&limits);
+    let ask = |user: &'static str, text: &'static str| {
+        let assistant = &assistant;
+        async move { assistant.respond_as(Some(user), &Question::new(text), None).await }
+    };
+    assert_eq!(ask("alice", "what is IaaS").await.mode, Mode::Llm);
+    assert_eq!(ask("alice", "what is PaaS").await.mode, Mode::Llm);
+    let limited = ask("alice", "IaaS 단점").await;
+    assert_eq!(limited.mode, Mode::Offline);
+    let note = limited.sections.last().expect("a note");
+    assert_eq!(note.heading, "참고", "in the asker's language");
+    assert!(
+        note.body.contains("1분에 2번") && note.body.contains("초 뒤"),
+        "{}",
+        note.body
+    );
+    assert_eq!(
+        ask("bob", "what is SaaS").await.mode,
+        Mode::Llm,
+        "other users are not limited"
+    );
+    // A don't-know never spends the quota.
+    assert_eq!(ask("carol", "오늘 점심 뭐 먹지").await.kind, ReplyKind::DontKnow);
+}
+
+#[tokio::test]
+async fn a_long_question_is_answered_about_its_beginning_and_says_so() {
+    let limits = xaas::config::LimitsConfig {
+        max_question_chars: 40,
+        ..Default::default()
+    };
+    let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge")).with_limits(&limits);
+    let question = format!("PaaS 단점이 뭐야? {}", "아주 긴 설명 ".repeat(5000));
+    let reply = assistant.respond(&Question::new(question), None).await;
+    assert_eq!(reply.sources[0].id, "paas");
+    let note = reply.sections.last().expect("a note");
+    assert!(note.body.contains("40자"), "{}", note.body);
+    // The language comes from the whole question, even when the beginning is English.
+    let mixed = format!("{} 이건 한국어 질문", "IaaS ".repeat(20));
+    assert_eq!(assistant.answer(&Question::new(mixed)).lang, xaas::knowledge::Lang::Ko);
+}
+
 // --- the real binary --------------------------------------------------------------------
 
 fn xaas_with_llm(fake: &FakeLlm, args: &[&str]) -> Output {

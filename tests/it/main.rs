@@ -7,6 +7,7 @@
 //! - `grounded`: the assistant's LLM path (prompt, sources, stream, cache, every fallback),
 //!   in-process and through the binary.
 //! - `fake_discord`: self-tests of the fake Discord (REST + gateway) the bot is tested against.
+//! - `reload`: hot reload of real knowledge and prompts folders (edits, broken files, SIGHUP).
 //! - `support`: shared helpers and fakes.
 
 mod cli;
@@ -15,4 +16,5 @@ mod fake_discord;
 mod grounded;
 mod knowledge;
 mod llm;
+mod reload;
 mod support;
