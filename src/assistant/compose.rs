@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use super::intent::Aspect;
 use super::reply::{Mode, Reply, ReplyKind, ReplySection, Source};
 use crate::knowledge::{Entry, EntryKind, KnowledgeBase, Lang, Layer, Text};
-use crate::search::analyzer;
 
 /// Picks the English or the Korean wording of a fixed label.
 fn pick(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
@@ -62,7 +61,8 @@ fn layers(list: &[Layer], lang: Lang) -> String {
 }
 
 /// Orders items so the ones sharing the most terms with the question come first; ties keep
-/// the knowledge base's order.
+/// the knowledge base's order. Terms are matched as substrings of the lowercased item text
+/// (stems and Hangul chunks both are), which needs no second pass of the analyzer.
 fn by_relevance<T>(items: &[T], text_of: impl Fn(&T) -> [&str; 2], question_terms: &HashSet<String>) -> Vec<usize> {
     let mut order: Vec<(usize, usize)> = items
         .iter()
@@ -71,15 +71,12 @@ fn by_relevance<T>(items: &[T], text_of: impl Fn(&T) -> [&str; 2], question_term
             if question_terms.is_empty() {
                 return (index, 0);
             }
-            let mut shared = HashSet::new();
-            for text in text_of(item) {
-                analyzer::for_each_term(&analyzer::words(text), |term| {
-                    if question_terms.contains(term) {
-                        shared.insert(term.to_string());
-                    }
-                });
-            }
-            (index, shared.len())
+            let texts = text_of(item).map(str::to_lowercase);
+            let shared = question_terms
+                .iter()
+                .filter(|term| texts.iter().any(|text| text.contains(term.as_str())))
+                .count();
+            (index, shared)
         })
         .collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -6,6 +6,7 @@ mod render;
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -70,6 +71,8 @@ enum Command {
     },
     /// Load and validate the configuration, knowledge base and prompts, and say what was loaded.
     Check,
+    /// Run the Discord bot until SIGINT or SIGTERM (the token comes from DISCORD_TOKEN).
+    Serve,
 }
 
 #[derive(Args, Debug)]
@@ -145,6 +148,9 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         prompts,
     } = load(&cli)?;
     let assistant = Assistant::with_prompts(knowledge, prompts);
+    if let Command::Serve = cli.command {
+        return serve(&config, assistant);
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match cli.command {
@@ -231,8 +237,67 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let _ = writeln!(out, "prompts: {}", snapshot.prompts().origin());
             let _ = writeln!(out, "ok");
         }
+        // answered above, before stdout was locked
+        Command::Serve => {}
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `xaas serve`: the Discord bot over the same assistant (with the LLM when one is
+/// configured), on a multi-threaded runtime, until SIGINT or SIGTERM. A missing token or a bad
+/// configuration is exit status 2 (through the caller); the bot failing later is 1.
+fn serve(config: &Config, assistant: Assistant) -> anyhow::Result<ExitCode> {
+    if config.discord.token.is_none() {
+        anyhow::bail!(crate::discord::DiscordError::MissingToken);
+    }
+    let assistant = match llm::connect(&config.llm)? {
+        Some(client) => assistant.with_llm(client, &config.llm),
+        None => assistant,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let served = runtime.block_on(crate::discord::serve(
+        &config.discord,
+        Arc::new(assistant),
+        shutdown_signal(),
+    ));
+    match served {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(
+            error @ (crate::discord::DiscordError::MissingToken | crate::discord::DiscordError::InvalidConfig { .. }),
+        ) => Err(error.into()),
+        Err(error) => {
+            eprintln!("xaas: {:#}", anyhow::Error::from(error));
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
 }
 
 /// Answers the question given on the command line, or every line of stdin as it arrives.

@@ -7,6 +7,9 @@
 //! stemmer that leaves the `-aaS` names alone. The same analysis runs on knowledge text and on
 //! questions, so both sides always agree.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use unicode_normalization::UnicodeNormalization;
 
 use crate::knowledge::Lang;
@@ -416,9 +419,22 @@ const STOPWORDS: &[&str] = &[
     "봐",
 ];
 
+static PARTICLE_SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+static STOPWORD_SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+
+/// A word list as a set, built on first use: the lists are read for every word of every
+/// text, and a linear scan of a few hundred strings dominated index building.
+fn lookup(set: &'static OnceLock<HashSet<&'static str>>, words: &[&'static str]) -> &'static HashSet<&'static str> {
+    set.get_or_init(|| words.iter().copied().collect())
+}
+
 /// Splits text into normalized words. Never fails: any string yields some (maybe no) words.
 pub fn words(text: &str) -> Vec<Word> {
-    let normalized: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    // Most text is already in NFKC; the quick check skips the costly pass for it.
+    let normalized: String = match unicode_normalization::is_nfkc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text.chars().flat_map(char::to_lowercase).collect(),
+        _ => text.nfkc().flat_map(char::to_lowercase).collect(),
+    };
     let mut words = Vec::new();
     let mut current = String::new();
     let mut current_script = None;
@@ -451,7 +467,7 @@ fn push_word(words: &mut Vec<Word>, text: String, script: Option<Script>) {
             script: Script::Latin,
         }),
         Some(Script::Hangul) => {
-            if PARTICLES.contains(&text.as_str()) {
+            if lookup(&PARTICLE_SET, PARTICLES).contains(text.as_str()) {
                 return;
             }
             words.push(Word {
@@ -508,7 +524,7 @@ pub fn looks_predicate(word: &str) -> bool {
 
 /// Whether a word carries no topic.
 pub fn is_stopword(word: &str) -> bool {
-    STOPWORDS.contains(&word)
+    lookup(&STOPWORD_SET, STOPWORDS).contains(word)
 }
 
 /// A light English stemmer: plurals, `-ing`, `-ed`, `-ly` and a final `-e` go, so `renting`

@@ -300,12 +300,20 @@ impl Index {
                     .iter()
                     .filter(|w| w.script == Script::Hangul && !analyzer::is_stopword(&w.text))
                 {
-                    known.insert(word.text.clone());
+                    if !known.contains(&word.text) {
+                        known.insert(word.text.clone());
+                    }
                 }
                 analyzer::for_each_term(&words, |term| {
                     field_lengths[position][field.slot()] += 1.0;
-                    let postings = counts.entry(term.to_string()).or_default();
-                    match postings.iter_mut().find(|p| p.entry == position && p.field == field) {
+                    if !counts.contains_key(term) {
+                        counts.insert(term.to_string(), Vec::new());
+                    }
+                    let Some(postings) = counts.get_mut(term) else { return };
+                    // Texts arrive entry by entry, so a repeat is almost always the last posting;
+                    // a second posting for the same entry and field scores the same (BM25F's
+                    // field term frequency is linear in the count).
+                    match postings.last_mut().filter(|p| p.entry == position && p.field == field) {
                         Some(posting) => posting.count += 1.0,
                         None => postings.push(Posting {
                             entry: position,
@@ -503,10 +511,14 @@ impl Index {
                 continue;
             }
             let allowed = if length >= 8 { 2 } else { 1 };
+            let letters = letter_counts(&word.text);
             let best = self
                 .typo_vocabulary
                 .iter()
                 .filter(|known| known.len().abs_diff(word.text.len()) <= allowed)
+                // Each edit changes the bag of letters by at most two: a cheap bound that
+                // skips most of the vocabulary before the edit distance is computed.
+                .filter(|known| letter_difference(&letters, &letter_counts(known)) <= 2 * allowed)
                 .map(|known| (strsim::osa_distance(known, &word.text), known))
                 .filter(|(distance, _)| *distance <= allowed)
                 .min_by_key(|(distance, _)| *distance);
@@ -603,6 +615,24 @@ impl Index {
                 .iter()
                 .any(|&middle| is_known(&word[..middle]) && is_known(&word[middle..]))
     }
+}
+
+/// How often each ASCII letter and digit occurs; other characters share one slot.
+fn letter_counts(word: &str) -> [u8; 37] {
+    let mut counts = [0u8; 37];
+    for byte in word.bytes() {
+        let slot = match byte {
+            b'a'..=b'z' => usize::from(byte - b'a'),
+            b'0'..=b'9' => 26 + usize::from(byte - b'0'),
+            _ => 36,
+        };
+        counts[slot] = counts[slot].saturating_add(1);
+    }
+    counts
+}
+
+fn letter_difference(a: &[u8; 37], b: &[u8; 37]) -> usize {
+    a.iter().zip(b).map(|(x, y)| usize::from(x.abs_diff(*y))).sum()
 }
 
 fn best_field(scores: &[f32; FIELDS]) -> Option<Field> {

@@ -120,6 +120,7 @@ fn retrieval_meets_the_floor_in_both_languages() {
             }
         }
     }
+    report.push_str(&baseline_report(&file, snapshot.knowledge()));
     for failure in &failures {
         report.push_str(&format!("  miss: {failure}\n"));
     }
@@ -127,4 +128,117 @@ fn retrieval_meets_the_floor_in_both_languages() {
     // Also kept on disk, so CI can show the figures of a passing run.
     let _ = std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/target/eval-report.txt"), &report);
     assert!(below.is_empty(), "below the floor: {below:?}");
+}
+
+/// A plain BM25 baseline on the same knowledge and questions, for docs/PERFORMANCE.md:
+/// whitespace tokens (lowercased, punctuation trimmed), every text of an entry in one bag,
+/// no particles, no aliases matching, no typo tolerance, no off-topic gate.
+fn baseline_report(file: &EvalFile, knowledge: &KnowledgeBase) -> String {
+    fn tokens(text: &str) -> Vec<String> {
+        text.split_whitespace()
+            .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .filter(|word| !word.is_empty())
+            .collect()
+    }
+    let documents: Vec<(String, Vec<String>)> = knowledge
+        .entries()
+        .iter()
+        .map(|entry| {
+            let mut text = String::new();
+            for pair in [&entry.name, &entry.full_name, &entry.summary, &entry.definition] {
+                text.push_str(&format!("{} {} ", pair.en, pair.ko));
+            }
+            for alias in entry.aliases() {
+                text.push_str(alias);
+                text.push(' ');
+            }
+            let lists = [&entry.features, &entry.use_cases, &entry.pros, &entry.cons];
+            for item in lists
+                .into_iter()
+                .flatten()
+                .chain(entry.analogies.iter().map(|a| &a.text))
+            {
+                text.push_str(&format!("{} {} ", item.en, item.ko));
+            }
+            for provider in &entry.providers {
+                text.push_str(&format!(
+                    "{} {} {} {} ",
+                    provider.name,
+                    provider.products.join(" "),
+                    provider.about.en,
+                    provider.about.ko
+                ));
+            }
+            for section in &entry.sections {
+                text.push_str(&format!(
+                    "{} {} {} {} ",
+                    section.title.en, section.title.ko, section.body.en, section.body.ko
+                ));
+            }
+            (entry.id.clone(), tokens(&text))
+        })
+        .collect();
+    let count = documents.len() as f64;
+    let average = documents.iter().map(|(_, words)| words.len() as f64).sum::<f64>() / count;
+    let mut frequency: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
+    for (_, words) in &documents {
+        let unique: std::collections::HashSet<&str> = words.iter().map(String::as_str).collect();
+        for word in unique {
+            *frequency.entry(word).or_default() += 1.0;
+        }
+    }
+    let rank = |question: &str| -> Vec<&str> {
+        let terms = tokens(question);
+        let mut scored: Vec<(f64, &str)> = documents
+            .iter()
+            .map(|(id, words)| {
+                let length = words.len() as f64;
+                let score = terms
+                    .iter()
+                    .map(|term| {
+                        let tf = words.iter().filter(|word| *word == term).count() as f64;
+                        let df = frequency.get(term.as_str()).copied().unwrap_or(0.0);
+                        let idf = (1.0 + (count - df + 0.5) / (df + 0.5)).ln();
+                        idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / average))
+                    })
+                    .sum();
+                (score, id.as_str())
+            })
+            .filter(|(score, _)| *score > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored.into_iter().map(|(_, id)| id).collect()
+    };
+    // Per language: (hit@1 hits, questions), (comparison recall summed, comparisons).
+    let mut rates: BTreeMap<&str, [(f64, usize); 2]> = BTreeMap::new();
+    for case in file.case.iter().filter(|case| case.kind != "offtopic") {
+        let ranked = rank(&case.q);
+        let slot = rates.entry(case.lang.as_str()).or_default();
+        if case.kind == "compare" {
+            let window = &ranked[..ranked.len().min(case.expect.len())];
+            let found = case.expect.iter().filter(|id| window.contains(&id.as_str())).count();
+            slot[1].0 += found as f64 / case.expect.len() as f64;
+            slot[1].1 += 1;
+        } else {
+            let first = ranked.first().copied().unwrap_or("-");
+            if case.expect.iter().take(1).chain(&case.also).any(|id| id == first) {
+                slot[0].0 += 1.0;
+            }
+            slot[0].1 += 1;
+        }
+    }
+    let mut report =
+        String::from("baseline: plain BM25, whitespace tokens, no gate (answers every off-topic question)\n");
+    for (lang, [hits, compares]) in rates {
+        let rate = |(good, total): (f64, usize)| good / total.max(1) as f64;
+        report.push_str(&format!(
+            "{lang:<5} {:.3} ({:>3}) {:>9.3} ({:>3}) {:>13.3}\n",
+            rate(hits),
+            hits.1,
+            rate(compares),
+            compares.1,
+            0.0
+        ));
+    }
+    report
 }

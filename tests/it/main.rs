@@ -6,14 +6,17 @@
 //! - `llm`: the LLM providers against fake OpenAI/Anthropic servers on loopback.
 //! - `grounded`: the assistant's LLM path (prompt, sources, stream, cache, every fallback),
 //!   in-process and through the binary.
+//! - `hostile`: property tests (any string is a question) and prompt-injection tests.
 //! - `fake_discord`: self-tests of the fake Discord (REST + gateway) the bot is tested against.
 //! - `reload`: hot reload of real knowledge and prompts folders (edits, broken files, SIGHUP).
 //! - `support`: shared helpers and fakes.
 
 mod cli;
+mod discord;
 mod eval;
 mod fake_discord;
 mod grounded;
+mod hostile;
 mod knowledge;
 mod llm;
 mod reload;

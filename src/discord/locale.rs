@@ -1,0 +1,176 @@
+//! Every user-facing string the Discord front end writes itself, in English and Korean, and the
+//! choice of language from a Discord locale.
+//!
+//! Answers come from the assistant in their own language; this module only holds the frame
+//! around them (footers, help, apologies, the unknown-name hint). Command and option names and
+//! descriptions are attribute literals on the commands in `commands.rs`, because poise's macro
+//! needs literals there.
+
+use crate::assistant::Mode;
+use crate::knowledge::Lang;
+
+/// The reply language for a Discord locale: `ko` (any region) is Korean, anything else English.
+pub(super) fn lang_of_locale(locale: Option<&str>) -> Lang {
+    match locale.and_then(Lang::from_code) {
+        Some(Lang::Ko) => Lang::Ko,
+        _ => Lang::En,
+    }
+}
+
+/// How a reply's footer says where its words came from.
+pub(super) fn mode_label(mode: Mode, lang: Lang) -> &'static str {
+    match (mode, lang) {
+        (Mode::Offline, Lang::En) => "offline answer from the knowledge base",
+        (Mode::Offline, Lang::Ko) => "지식 베이스에서 찾은 오프라인 답변",
+        (Mode::Llm, Lang::En) => "written by the LLM from the knowledge base",
+        (Mode::Llm, Lang::Ko) => "지식 베이스를 바탕으로 LLM이 작성한 답변",
+        (Mode::Fallback, Lang::En) => "the LLM was unavailable, so this is the offline answer",
+        (Mode::Fallback, Lang::Ko) => "LLM을 쓸 수 없어 오프라인 답변으로 대신했습니다",
+    }
+}
+
+/// The label in front of the sources in a footer.
+pub(super) fn sources_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Sources",
+        Lang::Ko => "출처",
+    }
+}
+
+/// "and N more" after the sources a footer lists.
+pub(super) fn more_sources(count: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("+{count} more"),
+        Lang::Ko => format!("외 {count}개"),
+    }
+}
+
+/// The footer of a message that is still being written by the LLM.
+pub(super) fn writing(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "writing…",
+        Lang::Ko => "작성 중…",
+    }
+}
+
+/// The short apology sent when answering failed; the cause is only logged.
+pub(super) fn apology(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Sorry, something went wrong while answering. Please try again in a moment.",
+        Lang::Ko => "죄송합니다. 답변하는 중에 문제가 생겼어요. 잠시 후 다시 시도해 주세요.",
+    }
+}
+
+/// The reply to a `/model` or `/compare` name that is no entry: the name, the closest entries'
+/// display names, and where to see them all.
+pub(super) fn unknown_name(name: &str, suggestions: &[String], lang: Lang) -> String {
+    let name = if name.is_empty() { "?" } else { name };
+    match lang {
+        Lang::En => {
+            let mut text = format!("I don't know a model or topic called `{name}`.");
+            if !suggestions.is_empty() {
+                text.push_str(&format!(" Did you mean {}?", suggestions.join(", ")));
+            }
+            text.push_str(" `/help` lists everything I know.");
+            text
+        }
+        Lang::Ko => {
+            let mut text = format!("`{name}`(이)라는 모델이나 주제는 찾지 못했어요.");
+            if !suggestions.is_empty() {
+                text.push_str(&format!(" 혹시 {} 중 하나인가요?", suggestions.join(", ")));
+            }
+            text.push_str(" 전체 목록은 `/도움말`에서 볼 수 있어요.");
+            text
+        }
+    }
+}
+
+/// The fixed parts of the help message.
+pub(super) struct HelpText {
+    /// The embed title.
+    pub title: &'static str,
+    /// How to ask, shown first.
+    pub how_to_ask: &'static str,
+    /// The heading over the service models.
+    pub models: &'static str,
+    /// The heading over the other topics.
+    pub topics: &'static str,
+    /// The heading over the example questions.
+    pub examples_heading: &'static str,
+    /// Example questions, one per line.
+    pub examples: &'static str,
+}
+
+/// The help message's fixed text in `lang`.
+pub(super) fn help(lang: Lang) -> HelpText {
+    match lang {
+        Lang::En => HelpText {
+            title: "What I know: cloud service models",
+            how_to_ask: "Ask me in English or Korean and I answer in the language you ask in \
+                         (한국어로 물어보시면 한국어로 답합니다).\n\
+                         • `/ask` a question, `/model` to explain one model or topic, `/compare` two of them\n\
+                         • or mention me, send me a direct message, or write in an answer channel",
+            models: "Service models",
+            topics: "Topics",
+            examples_heading: "Try",
+            examples: "• What is IaaS?\n• IaaS vs PaaS\n• What are the cons of SaaS?\n• Who provides GPUaaS?\n\
+                       • 서버리스가 뭐야?",
+        },
+        Lang::Ko => HelpText {
+            title: "알려 드릴 수 있는 것: 클라우드 서비스 모델",
+            how_to_ask: "한국어나 영어로 물어보시면 물어본 언어로 답합니다.\n\
+                         • `/질문`으로 질문하기, `/모델`로 모델이나 주제 하나 설명 듣기, `/비교`로 둘을 비교하기\n\
+                         • 또는 저를 멘션하거나, DM을 보내거나, 답변 채널에 글을 쓰세요",
+            models: "서비스 모델",
+            topics: "주제",
+            examples_heading: "이렇게 물어보세요",
+            examples: "• IaaS가 뭐야?\n• IaaS와 PaaS 차이\n• SaaS의 단점은?\n• GPUaaS는 어디서 제공해?\n\
+                       • What is serverless?",
+        },
+    }
+}
+
+/// The help footer: how many entries and which knowledge version.
+pub(super) fn help_footer(entries: usize, version: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{entries} entries · knowledge version {version}"),
+        Lang::Ko => format!("항목 {entries}개 · 지식 베이스 버전 {version}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn korean_locales_get_korean_and_everything_else_english() {
+        assert_eq!(lang_of_locale(Some("ko")), Lang::Ko);
+        assert_eq!(lang_of_locale(Some("ko-KR")), Lang::Ko);
+        assert_eq!(lang_of_locale(Some("en-US")), Lang::En);
+        assert_eq!(lang_of_locale(Some("en-GB")), Lang::En);
+        assert_eq!(lang_of_locale(Some("ja")), Lang::En);
+        assert_eq!(lang_of_locale(Some("")), Lang::En);
+        assert_eq!(lang_of_locale(None), Lang::En);
+    }
+
+    #[test]
+    fn unknown_names_list_suggestions_in_the_users_language() {
+        let suggestions = vec!["IaaS".to_string(), "PaaS".to_string()];
+        let en = unknown_name("xaas", &suggestions, Lang::En);
+        assert!(en.contains("`xaas`") && en.contains("IaaS, PaaS"), "{en}");
+        let ko = unknown_name("xaas", &suggestions, Lang::Ko);
+        assert!(
+            ko.contains("`xaas`") && ko.contains("IaaS, PaaS") && ko.contains("찾지 못했어요"),
+            "{ko}"
+        );
+        assert!(!unknown_name("x", &[], Lang::En).contains("Did you mean"));
+    }
+
+    #[test]
+    fn every_mode_has_a_label_in_both_languages() {
+        for mode in [Mode::Offline, Mode::Llm, Mode::Fallback] {
+            assert!(!mode_label(mode, Lang::En).is_empty());
+            assert!(mode_label(mode, Lang::Ko).chars().any(|c| ('가'..='힣').contains(&c)));
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Free-form questions: a message that mentions the bot, a direct message, or any message in
+//! an answer channel is a question, answered as a reply to it in the question's language.
+//!
+//! Messages from bots (the bot itself included), system messages, and messages elsewhere that
+//! do not mention the bot are ignored. Failures are handled here, like `on_error` does for
+//! commands: logged, and answered with a short apology; never a panic, never silence.
+
+use std::collections::HashSet;
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
+use futures_util::FutureExt;
+
+use serenity::client::Context as SerenityContext;
+use serenity::model::channel::{Message, MessageType};
+use serenity::model::id::{ChannelId, UserId};
+
+use super::delivery::{self, Destination};
+use super::errors::describe;
+use super::locale;
+use super::render;
+use super::types::{Data, Error};
+use crate::assistant::{Question, Reply};
+use crate::knowledge::Lang;
+
+/// What to do with a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Decision {
+    /// Not for the bot.
+    Ignore,
+    /// For the bot, but with nothing asked: answer with the help.
+    Help,
+    /// A question, with the bot's mentions stripped.
+    Ask(String),
+}
+
+/// The facts about a message that decide whether it is a question; plain data so the rule is
+/// tested without Discord.
+#[derive(Clone, Debug)]
+pub(super) struct Incoming<'a> {
+    /// The author.
+    pub author: UserId,
+    /// Whether the author is a bot (or a webhook).
+    pub author_is_bot: bool,
+    /// A user's message (default or reply), not a system message (join, pin, ...).
+    pub regular: bool,
+    /// The text.
+    pub content: &'a str,
+    /// Where it was posted.
+    pub channel: ChannelId,
+    /// Whether it was posted in a server (else it is a direct message).
+    pub in_guild: bool,
+    /// Whether Discord lists the bot among the mentioned users.
+    pub mentions_bot: bool,
+}
+
+impl<'a> Incoming<'a> {
+    /// The facts of a received message.
+    pub(super) fn of(message: &'a Message, bot: UserId) -> Incoming<'a> {
+        Incoming {
+            author: message.author.id,
+            author_is_bot: message.author.bot || message.webhook_id.is_some(),
+            regular: matches!(message.kind, MessageType::Regular | MessageType::InlineReply),
+            content: &message.content,
+            channel: message.channel_id,
+            in_guild: message.guild_id.is_some(),
+            mentions_bot: message.mentions.iter().any(|user| user.id == bot),
+        }
+    }
+}
+
+/// Whether and what a message asks. A mention, a direct message or an answer channel makes it
+/// a question; an empty one after stripping the mention gets the help, except in an answer
+/// channel without a mention (an image, say), which is left alone.
+pub(super) fn decide(incoming: &Incoming<'_>, bot: UserId, answer_channels: &HashSet<ChannelId>) -> Decision {
+    if incoming.author_is_bot || incoming.author == bot || !incoming.regular {
+        return Decision::Ignore;
+    }
+    let mentioned = incoming.mentions_bot || mentions(incoming.content, bot);
+    let direct = !incoming.in_guild;
+    let answer_channel = answer_channels.contains(&incoming.channel);
+    if !(mentioned || direct || answer_channel) {
+        return Decision::Ignore;
+    }
+    let question = strip_mentions(incoming.content, bot);
+    if !question.is_empty() {
+        Decision::Ask(question)
+    } else if mentioned || direct {
+        Decision::Help
+    } else {
+        Decision::Ignore
+    }
+}
+
+/// Whether `content` mentions `bot` as `<@id>` or `<@!id>`.
+fn mentions(content: &str, bot: UserId) -> bool {
+    content.contains(&format!("<@{bot}>")) || content.contains(&format!("<@!{bot}>"))
+}
+
+/// `content` without the bot's mentions (`<@id>`, `<@!id>`), whitespace tidied.
+pub(super) fn strip_mentions(content: &str, bot: UserId) -> String {
+    let stripped = content
+        .replace(&format!("<@{bot}>"), " ")
+        .replace(&format!("<@!{bot}>"), " ");
+    stripped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Handles one MESSAGE_CREATE: answers it when it is a question, and never fails outward.
+pub(super) async fn handle(ctx: &SerenityContext, data: &Data, message: &Message) {
+    let decision = decide(&Incoming::of(message, data.bot_id), data.bot_id, &data.answer_channels);
+    let question = match decision {
+        Decision::Ignore => return,
+        Decision::Help => None,
+        Decision::Ask(text) => Some(Question::new(text)),
+    };
+    let started = Instant::now();
+    let lang = question.as_ref().map_or(Lang::En, Question::reply_lang);
+    let mut destination = Destination::reply(&ctx.http, message);
+    // a panic would end this event's task silently; it becomes an error and an apology instead
+    let answered = AssertUnwindSafe(answer(data, question.as_ref(), &mut destination))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| Err("answering the message panicked".into()));
+    match answered {
+        Ok(Some(reply)) => delivery::log_answer("message", &reply, started),
+        Ok(None) => tracing::debug!(surface = "message", "answered an empty mention with the help"),
+        Err(error) => {
+            tracing::warn!(surface = "message", error = %describe(error.as_ref()), "answering a message failed");
+            if let Err(error) = destination.send_text(locale::apology(lang), false).await {
+                tracing::warn!(surface = "message", error = %describe(error.as_ref()), "could not send the apology either");
+            }
+        }
+    }
+}
+
+/// Sends the answer to `question` (or the help when there is none) and returns the reply.
+async fn answer(
+    data: &Data,
+    question: Option<&Question>,
+    destination: &mut Destination<'_>,
+) -> Result<Option<Reply>, Error> {
+    let Some(question) = question else {
+        let snapshot = data.assistant.snapshot();
+        destination
+            .send(render::layout(&render::help(snapshot.knowledge(), Lang::En)), false)
+            .await?;
+        return Ok(None);
+    };
+    let reply = delivery::answer(&data.assistant, question, destination).await?;
+    destination.send(render::reply(&reply), false).await?;
+    Ok(Some(reply))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOT: UserId = UserId::new(900);
+    const ALICE: UserId = UserId::new(10);
+    const GENERAL: ChannelId = ChannelId::new(1);
+    const ANSWERS: ChannelId = ChannelId::new(2);
+
+    fn incoming(content: &str) -> Incoming<'_> {
+        Incoming {
+            author: ALICE,
+            author_is_bot: false,
+            regular: true,
+            content,
+            channel: GENERAL,
+            in_guild: true,
+            mentions_bot: false,
+        }
+    }
+
+    fn channels() -> HashSet<ChannelId> {
+        HashSet::from([ANSWERS])
+    }
+
+    #[test]
+    fn mentions_are_questions_with_the_mention_stripped() {
+        let message = incoming("<@900> what is SaaS?");
+        assert_eq!(
+            decide(&message, BOT, &channels()),
+            Decision::Ask("what is SaaS?".into())
+        );
+        let message = incoming("IaaS가 <@!900> 뭐야?");
+        assert_eq!(decide(&message, BOT, &channels()), Decision::Ask("IaaS가 뭐야?".into()));
+        // listed by Discord as mentioned (a reply to the bot) without the token in the text
+        let message = Incoming {
+            mentions_bot: true,
+            ..incoming("and PaaS?")
+        };
+        assert_eq!(decide(&message, BOT, &channels()), Decision::Ask("and PaaS?".into()));
+    }
+
+    #[test]
+    fn direct_messages_and_answer_channels_need_no_mention() {
+        let direct = Incoming {
+            in_guild: false,
+            ..incoming("what is FaaS?")
+        };
+        assert_eq!(decide(&direct, BOT, &channels()), Decision::Ask("what is FaaS?".into()));
+        let answer_channel = Incoming {
+            channel: ANSWERS,
+            ..incoming("GDPR?")
+        };
+        assert_eq!(decide(&answer_channel, BOT, &channels()), Decision::Ask("GDPR?".into()));
+    }
+
+    #[test]
+    fn others_bots_itself_and_system_messages_are_ignored() {
+        assert_eq!(decide(&incoming("what is SaaS?"), BOT, &channels()), Decision::Ignore);
+        let other_user = incoming("<@901> what is SaaS?");
+        assert_eq!(decide(&other_user, BOT, &channels()), Decision::Ignore);
+        let bot = Incoming {
+            author_is_bot: true,
+            ..incoming("<@900> what is SaaS?")
+        };
+        assert_eq!(decide(&bot, BOT, &channels()), Decision::Ignore);
+        let itself = Incoming {
+            author: BOT,
+            channel: ANSWERS,
+            ..incoming("SaaS is ...")
+        };
+        assert_eq!(decide(&itself, BOT, &channels()), Decision::Ignore);
+        let system = Incoming {
+            regular: false,
+            in_guild: false,
+            ..incoming("pinned a message")
+        };
+        assert_eq!(decide(&system, BOT, &channels()), Decision::Ignore);
+    }
+
+    #[test]
+    fn empty_questions_get_the_help_unless_nobody_asked() {
+        assert_eq!(decide(&incoming("<@900>"), BOT, &channels()), Decision::Help);
+        assert_eq!(
+            decide(&incoming("  <@!900>  <@900> "), BOT, &channels()),
+            Decision::Help
+        );
+        let direct = Incoming {
+            in_guild: false,
+            ..incoming("   ")
+        };
+        assert_eq!(decide(&direct, BOT, &channels()), Decision::Help);
+        let image_only = Incoming {
+            channel: ANSWERS,
+            ..incoming("")
+        };
+        assert_eq!(decide(&image_only, BOT, &channels()), Decision::Ignore);
+    }
+
+    #[test]
+    fn stripping_keeps_other_mentions_and_tidies_spaces() {
+        assert_eq!(
+            strip_mentions("<@900>\n  hi <@12> <@&5> @everyone <@900>", BOT),
+            "hi <@12> <@&5> @everyone"
+        );
+        assert_eq!(
+            strip_mentions("<@9000> x", BOT),
+            "<@9000> x",
+            "another id that starts alike"
+        );
+        assert_eq!(strip_mentions("", BOT), "");
+    }
+}
