@@ -33,6 +33,9 @@ pub struct Cli {
     /// A prompts folder (system.jinja, user.jinja) instead of the built-in one ($XAAS_PROMPTS_DIR).
     #[arg(long, global = true, value_name = "DIR")]
     prompts: Option<PathBuf>,
+    /// Log lines (on stderr) as readable text or as JSON objects, one per line.
+    #[arg(long, global = true, value_enum, env = "XAAS_LOG_FORMAT", default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -75,6 +78,15 @@ enum Command {
     Serve,
 }
 
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Readable text.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
 #[derive(Args, Debug)]
 struct Output {
     /// Print one JSON object per answer, on one line.
@@ -90,8 +102,10 @@ fn parse_lang(value: &str) -> Result<Lang, String> {
 }
 
 /// Runs `xaas` with these arguments and returns the process exit code: 0 answered (an
-/// honest don't-know included), 2 bad arguments, configuration or knowledge.
-pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+/// honest don't-know included), 2 bad arguments, configuration or knowledge. `init_logs` is
+/// called once the arguments are known, with the log format and the default filter (`info`
+/// for `serve`, `warn` otherwise; `RUST_LOG` overrides), so the binary alone sets up logging.
+pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>, init_logs: impl FnOnce(LogFormat, &str)) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -99,6 +113,12 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };
+    let default_filter = if matches!(cli.command, Command::Serve) {
+        "info"
+    } else {
+        "warn"
+    };
+    init_logs(cli.log_format, default_filter);
     match execute(cli) {
         Ok(code) => code,
         Err(error) => {
@@ -250,16 +270,30 @@ fn serve(config: &Config, assistant: Assistant) -> anyhow::Result<ExitCode> {
     if config.discord.token.is_none() {
         anyhow::bail!(crate::discord::DiscordError::MissingToken);
     }
+    // LLM answers per Discord user per minute, and the longest question read
+    let assistant = assistant.with_limits(&config.limits);
     let assistant = match llm::connect(&config.llm)? {
         Some(client) => assistant.with_llm(client, &config.llm),
         None => assistant,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let served = runtime.block_on(crate::discord::serve(
-        &config.discord,
-        Arc::new(assistant),
-        shutdown_signal(),
-    ));
+    let assistant = Arc::new(assistant);
+    let sources = crate::reload::Sources {
+        knowledge_dir: config.knowledge.dir.clone(),
+        prompts_dir: config.knowledge.prompts_dir.clone(),
+    };
+    let served = runtime.block_on(async {
+        // Edits to the knowledge and prompts folders (and SIGHUP) reload while the bot runs.
+        let _watcher = crate::reload::watch(assistant.clone(), sources)?;
+        tracing::info!(
+            knowledge_version = %assistant.snapshot().knowledge().version(),
+            knowledge = %assistant.snapshot().knowledge().origin(),
+            prompts = %assistant.snapshot().prompts().origin(),
+            llm = %config.llm.provider,
+            "starting the Discord bot"
+        );
+        anyhow::Ok(crate::discord::serve(&config.discord, assistant.clone(), shutdown_signal()).await)
+    })?;
     match served {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(

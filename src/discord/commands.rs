@@ -23,8 +23,6 @@ const MAX_CHOICES: usize = 25;
 const CHOICE_NAME_MAX: usize = 100;
 /// How much of an unknown name the hint repeats.
 const ECHOED_NAME_MAX: usize = 100;
-/// The longest question `/ask` takes (Discord enforces it in the client).
-const QUESTION_MAX: usize = 1000;
 
 /// Every command, in the order `/help` lists them.
 pub(super) fn all() -> Vec<poise::Command<Data, Error>> {
@@ -91,11 +89,12 @@ pub(super) async fn ask(
     question: String,
 ) -> Result<(), Error> {
     let started = Instant::now();
-    let question = Question::new(cut_question(&question));
+    // the assistant reads at most `limits.max_question_chars` of it, and says so
+    let question = Question::new(question);
     let mut destination = Destination::Interaction(ctx);
-    let reply = delivery::answer(&ctx.data().assistant, &question, &mut destination).await?;
+    let reply = delivery::answer(&ctx.data().assistant, ctx.author().id, &question, &mut destination).await?;
     destination.send(render::reply(&reply), false).await?;
-    delivery::log_answer("slash", &reply, started);
+    delivery::log_answer("slash", ctx.author().id, &ctx.data().assistant, &reply, started);
     Ok(())
 }
 
@@ -139,7 +138,7 @@ async fn send_answer(ctx: Context<'_>, answer: Answer, started: Instant) -> Resu
     match answer {
         Answer::Reply(reply) => {
             destination.send(render::reply(&reply), false).await?;
-            delivery::log_answer("slash", &reply, started);
+            delivery::log_answer("slash", ctx.author().id, &ctx.data().assistant, &reply, started);
         }
         Answer::Unknown(hint) => {
             destination.send_text(&hint, true).await?;
@@ -185,11 +184,6 @@ fn unknown_hint(assistant: &Assistant, unknown: &UnknownName, lang: Lang) -> Str
         .collect();
     let echoed = render::truncate(echoed.trim(), ECHOED_NAME_MAX);
     render::content(&locale::unknown_name(&echoed, &names, lang))
-}
-
-/// A question cut to what `/ask` takes, should a client not enforce the bound.
-fn cut_question(question: &str) -> String {
-    question.chars().take(QUESTION_MAX).collect()
 }
 
 /// Autocomplete: (display name in `lang`, entry id) for the entries matching `partial`, best
@@ -409,10 +403,5 @@ mod tests {
                 assert!(has_ko(&parameter.description_localizations), "{}", parameter.name);
             }
         }
-    }
-
-    #[test]
-    fn long_questions_are_cut() {
-        assert_eq!(cut_question(&"가".repeat(5000)).chars().count(), QUESTION_MAX);
     }
 }

@@ -14,7 +14,7 @@ use serenity::builder::{
 };
 use serenity::http::{Http, Typing};
 use serenity::model::channel::{Message, MessageReference};
-use serenity::model::id::MessageId;
+use serenity::model::id::{MessageId, UserId};
 
 use super::render::{self, Embed, Messages};
 use super::types::{Context, Error, Stage};
@@ -247,11 +247,13 @@ async fn set_stage(ctx: Context<'_>, stage: Stage) {
     ctx.set_invocation_data(stage).await;
 }
 
-/// The answer to `question`: the offline one at once when no LLM is configured or nothing in
-/// the knowledge base matches; otherwise the destination is deferred first (Discord wants an
-/// acknowledgement within 3 seconds) and the LLM's answer is streamed into it.
+/// The answer to `question` from `user` (whose LLM answers the assistant may limit): the
+/// offline one at once when no LLM is configured or nothing in the knowledge base matches;
+/// otherwise the destination is deferred first (Discord wants an acknowledgement within 3
+/// seconds) and the LLM's answer is streamed into it.
 pub(super) async fn answer(
     assistant: &Assistant,
+    user: UserId,
     question: &Question,
     destination: &mut Destination<'_>,
 ) -> Result<Reply, Error> {
@@ -260,13 +262,19 @@ pub(super) async fn answer(
         return Ok(offline);
     }
     destination.defer().await?;
-    Ok(stream(assistant, question, &offline.title, destination).await)
+    Ok(stream(assistant, &user.to_string(), question, &offline.title, destination).await)
 }
 
 /// Runs the LLM answer and, while it streams, shows the text so far at most once per
 /// [`STREAM_EDIT_INTERVAL`]. A failed partial edit is logged and skipped: the final answer
 /// still goes out.
-async fn stream(assistant: &Assistant, question: &Question, title: &str, destination: &mut Destination<'_>) -> Reply {
+async fn stream(
+    assistant: &Assistant,
+    user: &str,
+    question: &Question,
+    title: &str,
+    destination: &mut Destination<'_>,
+) -> Reply {
     let streamed = Arc::new(Mutex::new(String::new()));
     let mut on_delta = {
         let streamed = Arc::clone(&streamed);
@@ -277,7 +285,7 @@ async fn stream(assistant: &Assistant, question: &Question, title: &str, destina
         }
     };
     let lang = question.reply_lang();
-    let respond = assistant.respond(question, Some(&mut on_delta));
+    let respond = assistant.respond_as(Some(user), question, Some(&mut on_delta));
     tokio::pin!(respond);
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + STREAM_EDIT_INTERVAL, STREAM_EDIT_INTERVAL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -299,15 +307,25 @@ async fn stream(assistant: &Assistant, question: &Question, title: &str, destina
 }
 
 /// The one info line per answered question: no content, no ids of people.
-pub(super) fn log_answer(surface: &'static str, reply: &Reply, started: Instant) {
+pub(super) fn log_answer(surface: &'static str, user: UserId, assistant: &Assistant, reply: &Reply, started: Instant) {
     let sources: Vec<&str> = reply.sources.iter().map(|source| source.id.as_str()).collect();
     tracing::info!(
         surface,
+        user = %hashed_user(user),
         lang = reply.lang.code(),
         kind = reply.kind.as_str(),
         mode = reply.mode.as_str(),
         latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         sources = %sources.join(","),
+        knowledge_version = %assistant.snapshot().knowledge().version(),
         "answered a question"
     );
+}
+
+/// A user id as logs show it: hashed with a key drawn once per process, so one run's lines
+/// can be followed per user without the logs saying who the user is.
+fn hashed_user(user: UserId) -> String {
+    use std::hash::BuildHasher;
+    static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
+    format!("{:016x}", KEY.get_or_init(Default::default).hash_one(user.get()))
 }

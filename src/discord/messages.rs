@@ -117,12 +117,12 @@ pub(super) async fn handle(ctx: &SerenityContext, data: &Data, message: &Message
     let lang = question.as_ref().map_or(Lang::En, Question::reply_lang);
     let mut destination = Destination::reply(&ctx.http, message);
     // a panic would end this event's task silently; it becomes an error and an apology instead
-    let answered = AssertUnwindSafe(answer(data, question.as_ref(), &mut destination))
+    let answered = AssertUnwindSafe(answer(data, message.author.id, question.as_ref(), &mut destination))
         .catch_unwind()
         .await
         .unwrap_or_else(|_| Err("answering the message panicked".into()));
     match answered {
-        Ok(Some(reply)) => delivery::log_answer("message", &reply, started),
+        Ok(Some(reply)) => delivery::log_answer("message", message.author.id, &data.assistant, &reply, started),
         Ok(None) => tracing::debug!(surface = "message", "answered an empty mention with the help"),
         Err(error) => {
             tracing::warn!(surface = "message", error = %describe(error.as_ref()), "answering a message failed");
@@ -136,6 +136,7 @@ pub(super) async fn handle(ctx: &SerenityContext, data: &Data, message: &Message
 /// Sends the answer to `question` (or the help when there is none) and returns the reply.
 async fn answer(
     data: &Data,
+    user: UserId,
     question: Option<&Question>,
     destination: &mut Destination<'_>,
 ) -> Result<Option<Reply>, Error> {
@@ -146,7 +147,7 @@ async fn answer(
             .await?;
         return Ok(None);
     };
-    let reply = delivery::answer(&data.assistant, question, destination).await?;
+    let reply = delivery::answer(&data.assistant, user, question, destination).await?;
     destination.send(render::reply(&reply), false).await?;
     Ok(Some(reply))
 }

@@ -41,6 +41,8 @@ use types::{Data, Error};
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The bound on opening a connection to it.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Discord's own API base, as serenity spells it.
+const DISCORD_API_BASE: &str = "https://discord.com";
 /// How long shutting down may take before the client is dropped anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -170,14 +172,18 @@ fn http_client(token: &str, api_base: Option<&str>) -> Result<Http, DiscordError
     let mut builder = HttpBuilder::new(token)
         .client(client)
         .default_allowed_mentions(delivery::no_pings());
-    if let Some(base) = api_base.map(str::trim).filter(|base| !base.is_empty()) {
+    let base = api_base
+        .map(|base| base.trim().trim_end_matches('/'))
+        // Discord itself is no proxy: keep serenity's rate limiter for it
+        .filter(|base| !base.is_empty() && *base != DISCORD_API_BASE);
+    if let Some(base) = base {
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(invalid(
                 "api_base",
                 format!("`{base}` is not an http:// or https:// URL (like http://127.0.0.1:8080)"),
             ));
         }
-        builder = builder.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
+        builder = builder.proxy(base).ratelimiter_disabled(true);
     }
     Ok(builder.build())
 }
@@ -214,4 +220,40 @@ async fn on_event(framework: poise::FrameworkContext<'_, Data, Error>, event: &F
         _ => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_api_base_becomes_serenitys_proxy_without_its_rate_limiter() {
+        let http = http_client("token", Some(" http://127.0.0.1:9/ ")).expect("a valid base");
+        assert_eq!(http.proxy.as_deref(), Some("http://127.0.0.1:9"));
+        assert!(http.ratelimiter.is_none(), "serenity's rate limiter bypasses the proxy");
+        assert!(http.default_allowed_mentions.is_some());
+        for base in [
+            None,
+            Some(""),
+            Some("https://discord.com"),
+            Some("https://discord.com/"),
+        ] {
+            let http = http_client("token", base).expect("no proxy");
+            assert!(http.proxy.is_none(), "{base:?}");
+            assert!(http.ratelimiter.is_some(), "{base:?}");
+        }
+        assert!(matches!(
+            http_client("token", Some("discord.example")),
+            Err(DiscordError::InvalidConfig { key: "api_base", .. })
+        ));
+    }
+
+    #[test]
+    fn no_pings_parses_nothing() {
+        let http = http_client("token", None).expect("no proxy");
+        let value = serde_json::to_value(&http.default_allowed_mentions).expect("serializes");
+        assert_eq!(value["parse"], serde_json::json!([]));
+        assert!(value.get("replied_user").is_none_or(|v| v == false));
+        assert_eq!(intents().bits(), 1 | (1 << 9) | (1 << 12) | (1 << 15));
+    }
 }

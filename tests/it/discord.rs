@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use xaas::assistant::Assistant;
-use xaas::config::{DiscordConfig, LlmConfig, ProviderKind};
+use xaas::config::{DiscordConfig, LimitsConfig, LlmConfig, ProviderKind};
 use xaas::discord::{serve, DiscordError};
 use xaas::knowledge::KnowledgeBase;
 
@@ -906,6 +906,50 @@ async fn with_an_llm_slash_answers_are_deferred_then_the_original_is_edited() {
     assert!(title(&bot.response(&token).await).contains("don't know"));
     assert_eq!(bot.fake.interaction_callback(&token), Some(4));
     assert_eq!(llm.count(), calls);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn llm_answers_are_limited_per_discord_user() {
+    let llm = FakeLlm::start([LlmReply::answer("Written by the fake model.")]).await;
+    let limits = LimitsConfig {
+        llm_per_user_per_minute: 1,
+        ..LimitsConfig::default()
+    };
+    let assistant = llm_assistant(&llm, 5).with_limits(&limits);
+    let bot = Bot::start_with(Some(GUILD), FakeDiscordOptions::default(), assistant).await;
+    let ask = |question: &str| {
+        bot.slash(
+            "ask",
+            json!([{"name": "question", "type": 3, "value": question}]),
+            "en-US",
+        )
+    };
+
+    let first = bot.response(&ask("What is IaaS?")).await;
+    assert!(text(&first).contains("Written by the fake model"), "{first}");
+    let second = bot.response(&ask("What is PaaS?")).await;
+    assert!(
+        !text(&second).contains("Written by the fake model"),
+        "alice is over her quota: {second}"
+    );
+    assert!(text(&second).contains("limit"), "{second}");
+    // another user still gets the model
+    let bob = FakeUser::human(1_200_000_000_000_000_011, "bob");
+    let bot_user = bot.fake.bot_user();
+    let mentions = Mentions {
+        users: vec![bot_user.clone()],
+        ..Mentions::default()
+    };
+    let question = bot.say(
+        &format!("<@{}> what is SaaS?", bot_user.id),
+        &bob,
+        GENERAL,
+        Some(GUILD),
+        &mentions,
+    );
+    assert!(text(&bot.reply_to(&question).await).contains("Written by the fake model"));
+    assert_eq!(llm.count(), 2);
     bot.stop().await;
 }
 

@@ -375,3 +375,31 @@ fn a_key_in_the_config_file_is_refused() {
     assert!(error.contains("XAAS_LLM_API_KEY"), "says what to do: {error}");
     assert!(!error.contains("sk-in-file-123"), "{error}");
 }
+
+#[test]
+fn logs_can_be_json_lines_without_the_question_or_the_key() {
+    let fake = FakeLlm::start_blocking([Script::status(500)]);
+    let output = xaas_with_llm(
+        &fake,
+        &["--log-format", "json", "ask", "--json", "private question about PaaS"],
+    );
+    assert!(output.status.success());
+    let logs = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("a JSON log line: {line}")))
+        .collect();
+    assert!(lines.iter().any(|line| line["level"] == "WARN"), "{logs}");
+    assert!(!logs.contains(KEY), "{logs}");
+    let at_info: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|line| line["level"] == "INFO" || line["level"] == "WARN")
+        .collect();
+    assert!(
+        at_info
+            .iter()
+            .all(|line| !line.to_string().contains("private question")),
+        "{logs}"
+    );
+}
