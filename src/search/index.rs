@@ -576,8 +576,13 @@ impl Index {
         let mut topic_weight = 0.0f32;
         let mut known_weight = 0.0f32;
         for word in words {
-            // One Hangul syllable (때, 집, 법) says too little either way to count.
-            if analyzer::is_stopword(&word.text) || (word.script == Script::Hangul && word.text.chars().count() < 2) {
+            // One Hangul syllable (때, 집, 법) or a bare number (2, 17) says too little either
+            // way to count: "2 더하기 2" is not about the knowledge base because of the 2s.
+            let bare_number = word.text.chars().all(|c| c.is_ascii_digit());
+            if analyzer::is_stopword(&word.text)
+                || bare_number
+                || (word.script == Script::Hangul && word.text.chars().count() < 2)
+            {
                 continue;
             }
             let (found, term) = match word.script {
