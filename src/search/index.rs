@@ -190,6 +190,32 @@ const OTHER_DOMAIN_WORDS: &[&str] = &[
     "농담",
 ];
 
+/// Words and signs of arithmetic, which is never about the knowledge base.
+const ARITHMETIC_WORDS: &[&str] = &[
+    "plus",
+    "minus",
+    "times",
+    "divided",
+    "multiplied",
+    "더하기",
+    "빼기",
+    "곱하기",
+    "나누기",
+    "곱하면",
+    "더하면",
+];
+
+/// "What is 17 times 23", "2 더하기 2는?": two numbers and an operator between them.
+fn is_arithmetic(question: &str, words: &[Word]) -> bool {
+    let numbers = words
+        .iter()
+        .filter(|word| word.text.chars().all(|c| c.is_ascii_digit()))
+        .count();
+    numbers >= 2
+        && (words.iter().any(|word| ARITHMETIC_WORDS.contains(&word.text.as_str()))
+            || question.contains(['+', '*', '×', '÷', '=']))
+}
+
 /// How an entry was named in a question.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MentionKind {
@@ -420,7 +446,8 @@ impl Index {
         let strong_mention = mentions.iter().any(|m| !m.is_weak()) || mentions.len() >= 2;
         let other_domain = words
             .iter()
-            .any(|word| OTHER_DOMAIN_WORDS.contains(&word.text.as_str()));
+            .any(|word| OTHER_DOMAIN_WORDS.contains(&word.text.as_str()))
+            || is_arithmetic(question, &words);
         let on_topic = if strong_mention {
             true
         } else if other_domain {
