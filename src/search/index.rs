@@ -190,6 +190,54 @@ const OTHER_DOMAIN_WORDS: &[&str] = &[
     "농담",
 ];
 
+/// Words that ask about a part of any entry (its downsides, providers, features): they carry
+/// no entry of their own, but a question made of a name and one of them is on topic.
+const ASPECT_WORDS: &[&str] = &[
+    "단점",
+    "장점",
+    "특징",
+    "장단점",
+    "약점",
+    "강점",
+    "한계",
+    "사례",
+    "활용",
+    "용도",
+    "비유",
+    "예시",
+    "제공업체",
+    "업체",
+    "회사",
+    "제품",
+    "고객",
+    "관리",
+    "책임",
+    "downside",
+    "downsid",
+    "upside",
+    "pro",
+    "con",
+    "advantage",
+    "advantag",
+    "disadvantage",
+    "disadvantag",
+    "benefit",
+    "drawback",
+    "feature",
+    "featur",
+    "provider",
+    "vendor",
+    "product",
+    "customer",
+    "example",
+    "analogy",
+    "analogi",
+    "limitation",
+    "weakness",
+    "strength",
+    "use",
+];
+
 /// Words and signs of arithmetic, which is never about the knowledge base.
 const ARITHMETIC_WORDS: &[&str] = &[
     "plus",
@@ -615,9 +663,12 @@ impl Index {
             let (found, term) = match word.script {
                 Script::Latin => {
                     let stem = analyzer::stem_latin(&word.text);
-                    (known(stem), stem)
+                    (known(stem) || ASPECT_WORDS.contains(&stem), stem)
                 }
-                Script::Hangul => (self.knows_hangul(&word.text, asks_analogy), word.text.as_str()),
+                Script::Hangul => (
+                    self.knows_hangul(&word.text, asks_analogy) || ASPECT_WORDS.contains(&word.text.as_str()),
+                    word.text.as_str(),
+                ),
             };
             if found {
                 let weight = weight_of(term);
@@ -785,6 +836,74 @@ fn for_each_field_text(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
         visit(Field::Providers, &provider.name);
         for product in &provider.products {
             visit(Field::Providers, product);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> (KnowledgeBase, Index) {
+        let knowledge = KnowledgeBase::builtin().expect("built-in knowledge");
+        let index = Index::build(&knowledge);
+        (knowledge, index)
+    }
+
+    fn top(knowledge: &KnowledgeBase, search: &Search) -> Option<String> {
+        search.hits.first().map(|hit| knowledge.entries()[hit.entry].id.clone())
+    }
+
+    #[test]
+    fn names_with_particles_and_typos_are_found() {
+        let (knowledge, index) = index();
+        assert_eq!(
+            top(&knowledge, &index.search("IaaS랑 PaaS 차이")).as_deref(),
+            Some("iaas-vs-paas")
+        );
+        assert_eq!(
+            top(&knowledge, &index.search("온프레미스의 단점")).as_deref(),
+            Some("on-premise")
+        );
+        let search = index.search("iqass providers");
+        assert_eq!(top(&knowledge, &search).as_deref(), Some("iqaas"));
+        assert_eq!(search.corrections, [("iqass".to_string(), "iqaas".to_string())]);
+    }
+
+    #[test]
+    fn a_correction_that_completes_no_name_is_undone() {
+        let (_, index) = index();
+        let search = index.search("should I buy nvidia stock");
+        assert!(
+            search.words.iter().any(|word| word.text == "stock"),
+            "{:?}",
+            search.words
+        );
+        assert!(search.corrections.is_empty());
+    }
+
+    #[test]
+    fn weak_names_need_an_on_topic_rest() {
+        let (knowledge, index) = index();
+        assert!(index.search("허리 아플 때 파스 어디에 붙여?").hits.is_empty());
+        assert!(index.search("how to write a lambda in python").hits.is_empty());
+        assert_eq!(top(&knowledge, &index.search("파스 단점")).as_deref(), Some("paas"));
+        assert_eq!(
+            top(&knowledge, &index.search("EKS랑 람다 중에 뭐 써?")).as_deref(),
+            Some("caas")
+        );
+    }
+
+    #[test]
+    fn arithmetic_and_other_domains_are_off_topic() {
+        let (_, index) = index();
+        for question in [
+            "2 더하기 2는?",
+            "what is 17 times 23",
+            "오늘 점심 메뉴 추천",
+            "best pizza in town",
+        ] {
+            assert!(index.search(question).hits.is_empty(), "{question}");
         }
     }
 }
