@@ -72,27 +72,30 @@ impl Grounded {
             return offline;
         }
         let knowledge = snapshot.knowledge();
-        let entries: Vec<&Entry> = offline.sources.iter().filter_map(|s| knowledge.get(&s.id)).collect();
-        let prompt = match snapshot.prompts().render(question, offline.lang, &entries, MAX_WORDS) {
-            Ok(prompt) => prompt,
-            Err(error) => {
-                tracing::warn!(%error, "prompt template failed; answering offline");
-                return fallback(offline);
-            }
-        };
         let key = CacheKey {
             question: normalize(question),
             lang: offline.lang,
             knowledge: knowledge.version().to_string(),
         };
-        let request = ChatRequest {
-            system: prompt.system,
-            user: prompt.user,
+        // The prompt is built only on a cache miss: a hit costs a lookup, nothing more.
+        let request = || {
+            let entries: Vec<&Entry> = offline.sources.iter().filter_map(|s| knowledge.get(&s.id)).collect();
+            snapshot
+                .prompts()
+                .render(question, offline.lang, &entries, MAX_WORDS)
+                .map(|prompt| ChatRequest {
+                    system: prompt.system,
+                    user: prompt.user,
+                })
+                .map_err(|error| LlmError::Config {
+                    message: format!("prompt template failed: {error}"),
+                })
         };
         let max_chars = self.max_answer_chars;
         let result = match on_delta {
             None => {
                 let call = self.cache.try_get_with(key, async {
+                    let request = request()?;
                     let text = self.client.complete(&request).await?;
                     checked(tidy(&text, max_chars), &self.provider)
                 });
@@ -101,13 +104,14 @@ impl Grounded {
                     Err(_) => Err("no answer within the deadline".to_string()),
                 }
             }
-            Some(on_delta) => {
-                if let Some(text) = self.cache.get(&key).await {
+            Some(on_delta) => match self.cache.get(&key).await {
+                Some(text) => {
                     on_delta(&text);
                     Ok(text)
-                } else {
-                    let streamed = tokio::time::timeout(self.deadline, self.stream(&request, on_delta)).await;
-                    match streamed {
+                }
+                None => match request() {
+                    Err(error) => Err(error.to_string()),
+                    Ok(request) => match tokio::time::timeout(self.deadline, self.stream(&request, on_delta)).await {
                         Ok(Ok(text)) => {
                             let text = Arc::new(text);
                             self.cache.insert(key, text.clone()).await;
@@ -115,9 +119,9 @@ impl Grounded {
                         }
                         Ok(Err(error)) => Err(error.to_string()),
                         Err(_) => Err("no answer within the deadline".to_string()),
-                    }
-                }
-            }
+                    },
+                },
+            },
         };
         match result {
             Ok(text) => Reply {
