@@ -6,22 +6,15 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
+#[path = "questions.rs"]
+mod questions;
+
 use criterion::{criterion_group, criterion_main, Criterion};
+use questions::QUESTIONS;
 use xaas::assistant::{Assistant, Question};
 use xaas::config::{LlmConfig, ProviderKind};
 use xaas::knowledge::{KnowledgeBase, Lang};
 use xaas::prompt::Prompts;
-
-const QUESTIONS: &[&str] = &[
-    "IaaS가 뭐야?",
-    "what are the downsides of PaaS?",
-    "IaaS랑 PaaS 차이",
-    "heroku vs ec2",
-    "3D 렌더링 하려면 뭘 써야 해",
-    "오늘 점심 뭐 먹지?",
-    "iqass providers",
-    "GDPR 언제 시행됐어?",
-];
 
 fn answer(c: &mut Criterion) {
     let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge loads"));

@@ -9,30 +9,25 @@
 #[path = "../tests/it/support/fake_discord.rs"]
 mod fake_discord;
 
+#[path = "questions.rs"]
+mod questions;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fake_discord::{FakeDiscord, FakeUser, Mentions};
+use questions::QUESTIONS as SAMPLE;
 
 const QUESTIONS: usize = 1000;
-const SAMPLE: &[&str] = &[
-    "IaaS가 뭐야?",
-    "what are the downsides of PaaS?",
-    "IaaS랑 PaaS 차이",
-    "heroku vs ec2",
-    "3D 렌더링 하려면 뭘 써야 해",
-    "오늘 점심 뭐 먹지?",
-    "iqass providers",
-    "GDPR 언제 시행됐어?",
-];
 
 fn resident_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|status| {
-            status.lines().find(|line| line.starts_with(field)).and_then(|line| {
-                line.split_whitespace().nth(1).and_then(|value| value.parse().ok())
-            })
+            status
+                .lines()
+                .find(|line| line.starts_with(field))
+                .and_then(|line| line.split_whitespace().nth(1).and_then(|value| value.parse().ok()))
         })
         .unwrap_or(0)
 }
@@ -41,7 +36,11 @@ fn main() {
     if std::env::args().any(|arg| arg == "--list") {
         return; // `cargo test --benches` asks benches for their list; there is nothing to list
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(async {
         let fake = FakeDiscord::start().await;
         let mut bot = Command::new(env!("CARGO_BIN_EXE_xaas"))

@@ -6,69 +6,33 @@
 //! `error` event is an error. It does no I/O of its own: timeouts, retries and concurrency
 //! live in `http`.
 
-use futures_util::future::BoxFuture;
-use futures_util::stream::BoxStream;
 use serde_json::{json, Value};
 
-use super::http::{error_in_body, missing, not_json, temperature, Headers, StreamEvent, Transport};
-use super::{ChatRequest, LlmClient, LlmError};
+use super::http::{error_in_body, missing, not_json, temperature, Headers, Settings, StreamEvent, Wire};
+use super::{ChatRequest, LlmError};
 use crate::config::LlmConfig;
 
-/// The name in errors and logs.
-const PROVIDER: &str = "anthropic";
 /// The API version this module speaks.
 const API_VERSION: &str = "2023-06-01";
 
-/// A client for Anthropic's Messages API and one model.
-pub(super) struct Anthropic {
-    transport: Transport,
-    settings: Settings,
-}
+/// Anthropic's Messages API wire format.
+pub(super) const WIRE: Wire = Wire {
+    name: "anthropic",
+    path: "/v1/messages",
+    headers,
+    request_body,
+    parse_answer,
+    parse_event,
+};
 
-/// What every request body repeats.
-#[derive(Clone, Debug, PartialEq)]
-struct Settings {
-    model: String,
-    max_tokens: u32,
-    temperature: f32,
-}
-
-impl Anthropic {
-    /// The client for `config`; the key, when set, goes in `x-api-key`.
-    pub(super) fn new(config: &LlmConfig) -> Result<Anthropic, LlmError> {
-        let mut headers = Headers::new()
-            .with("anthropic-version", API_VERSION)
-            .with("content-type", "application/json");
-        if let Some(key) = &config.api_key {
-            headers = headers.with_secret("x-api-key", "", key)?;
-        }
-        let url = format!("{}/v1/messages", config.base_url());
-        Ok(Anthropic {
-            transport: Transport::new(PROVIDER, config, url, headers)?,
-            settings: Settings {
-                model: config.model.clone(),
-                max_tokens: config.max_tokens,
-                temperature: config.temperature,
-            },
-        })
-    }
-}
-
-impl LlmClient for Anthropic {
-    fn complete<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<String, LlmError>> {
-        Box::pin(async move {
-            let body = request_body(&self.settings, request, false);
-            self.transport.complete(&body, parse_answer).await
-        })
-    }
-
-    fn stream<'a>(&'a self, request: &'a ChatRequest) -> BoxStream<'a, Result<String, LlmError>> {
-        self.transport
-            .stream(request_body(&self.settings, request, true), parse_event, parse_answer)
-    }
-
-    fn name(&self) -> &str {
-        PROVIDER
+/// The key, when set, goes in `x-api-key`, next to the API version.
+fn headers(config: &LlmConfig) -> Result<Headers, LlmError> {
+    let headers = Headers::new()
+        .with("anthropic-version", API_VERSION)
+        .with("content-type", "application/json");
+    match &config.api_key {
+        Some(key) => headers.with_secret("x-api-key", "", key),
+        None => Ok(headers),
     }
 }
 
@@ -88,14 +52,14 @@ fn request_body(settings: &Settings, request: &ChatRequest, stream: bool) -> Val
 
 /// The answer in a whole message body: its `text` content blocks, joined.
 fn parse_answer(body: &str) -> Result<String, LlmError> {
-    let value: Value = serde_json::from_str(body).map_err(|error| not_json(PROVIDER, error))?;
+    let value: Value = serde_json::from_str(body).map_err(|error| not_json(WIRE.name, error))?;
     if let Some(error) = body_error(&value) {
         return Err(error);
     }
     let blocks = value
         .get("content")
         .and_then(Value::as_array)
-        .ok_or_else(|| missing(PROVIDER, "content list"))?;
+        .ok_or_else(|| missing(WIRE.name, "content list"))?;
     let mut text = String::new();
     for block in blocks
         .iter()
@@ -104,12 +68,12 @@ fn parse_answer(body: &str) -> Result<String, LlmError> {
         let part = block
             .get("text")
             .and_then(Value::as_str)
-            .ok_or_else(|| missing(PROVIDER, "text in a text content block"))?;
+            .ok_or_else(|| missing(WIRE.name, "text in a text content block"))?;
         text.push_str(part);
     }
     if text.trim().is_empty() {
         return Err(LlmError::EmptyAnswer {
-            provider: PROVIDER.to_string(),
+            provider: WIRE.name.to_string(),
         });
     }
     Ok(text)
@@ -121,25 +85,25 @@ fn parse_event(data: &str) -> Result<StreamEvent, LlmError> {
     if data.trim().is_empty() {
         return Ok(StreamEvent::Skip);
     }
-    let value: Value = serde_json::from_str(data).map_err(|error| not_json(PROVIDER, error))?;
+    let value: Value = serde_json::from_str(data).map_err(|error| not_json(WIRE.name, error))?;
     let kind = value
         .get("type")
         .and_then(Value::as_str)
-        .ok_or_else(|| missing(PROVIDER, "type in a stream event"))?;
+        .ok_or_else(|| missing(WIRE.name, "type in a stream event"))?;
     match kind {
         "content_block_delta" => {
             let delta = value
                 .get("delta")
-                .ok_or_else(|| missing(PROVIDER, "delta in content_block_delta"))?;
+                .ok_or_else(|| missing(WIRE.name, "delta in content_block_delta"))?;
             match delta.get("type").and_then(Value::as_str) {
                 Some("text_delta") => delta
                     .get("text")
                     .and_then(Value::as_str)
                     .map(|text| StreamEvent::Delta(text.to_string()))
-                    .ok_or_else(|| missing(PROVIDER, "text in a text_delta")),
+                    .ok_or_else(|| missing(WIRE.name, "text in a text_delta")),
                 // thinking_delta, signature_delta, input_json_delta: not answer text.
                 Some(_) => Ok(StreamEvent::Skip),
-                None => Err(missing(PROVIDER, "delta.type in content_block_delta")),
+                None => Err(missing(WIRE.name, "delta.type in content_block_delta")),
             }
         }
         "content_block_start" => {
@@ -151,7 +115,7 @@ fn parse_event(data: &str) -> Result<StreamEvent, LlmError> {
             }
         }
         "message_stop" => Ok(StreamEvent::Stop),
-        "error" => Err(body_error(&value).unwrap_or_else(|| missing(PROVIDER, "error object in an error event"))),
+        "error" => Err(body_error(&value).unwrap_or_else(|| missing(WIRE.name, "error object in an error event"))),
         _ => Ok(StreamEvent::Skip),
     }
 }
@@ -174,7 +138,7 @@ fn body_error(value: &Value) -> Option<LlmError> {
         "overloaded_error" => Some(529),
         _ => None,
     };
-    Some(error_in_body(PROVIDER, status, message))
+    Some(error_in_body(WIRE.name, status, message))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
+use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
@@ -19,7 +20,7 @@ use serde_json::Value;
 use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::time::{timeout_at, Instant};
 
-use super::LlmError;
+use super::{ChatRequest, LlmClient, LlmError};
 use crate::config::LlmConfig;
 
 /// The first retry waits about this long; each next one twice as long (plus jitter).
@@ -47,6 +48,76 @@ pub(super) enum StreamEvent {
     Skip,
     /// The provider's end marker: the answer is complete.
     Stop,
+}
+
+/// What every request body repeats, from the configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Settings {
+    /// The model name.
+    pub(super) model: String,
+    /// The most tokens the model may write.
+    pub(super) max_tokens: u32,
+    /// Sampling temperature.
+    pub(super) temperature: f32,
+}
+
+/// One wire format: where requests go, which headers carry the key, and the pure request
+/// builder and parsers. A provider module is one `Wire` constant; the call policy is shared.
+pub(super) struct Wire {
+    /// `openai` or `anthropic`, in errors and logs.
+    pub(super) name: &'static str,
+    /// Appended to the configured base URL.
+    pub(super) path: &'static str,
+    /// The provider's headers for this configuration (the key among them, when set).
+    pub(super) headers: fn(&LlmConfig) -> Result<Headers, LlmError>,
+    /// The request body; `true` asks for a stream.
+    pub(super) request_body: fn(&Settings, &ChatRequest, bool) -> Value,
+    /// A whole response body into the answer.
+    pub(super) parse_answer: ParseBody,
+    /// One SSE event's data into a stream event.
+    pub(super) parse_event: ParseEvent,
+}
+
+/// The client for one wire format, endpoint and model.
+pub(super) struct WireClient {
+    wire: &'static Wire,
+    transport: Transport,
+    settings: Settings,
+}
+
+impl WireClient {
+    /// The client `config` describes, speaking `wire`.
+    pub(super) fn new(wire: &'static Wire, config: &LlmConfig) -> Result<WireClient, LlmError> {
+        let url = format!("{}{}", config.base_url(), wire.path);
+        Ok(WireClient {
+            wire,
+            transport: Transport::new(wire.name, config, url, (wire.headers)(config)?)?,
+            settings: Settings {
+                model: config.model.clone(),
+                max_tokens: config.max_tokens,
+                temperature: config.temperature,
+            },
+        })
+    }
+}
+
+impl LlmClient for WireClient {
+    fn complete<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<String, LlmError>> {
+        Box::pin(async move {
+            let body = (self.wire.request_body)(&self.settings, request, false);
+            self.transport.complete(&body, self.wire.parse_answer).await
+        })
+    }
+
+    fn stream<'a>(&'a self, request: &'a ChatRequest) -> BoxStream<'a, Result<String, LlmError>> {
+        let body = (self.wire.request_body)(&self.settings, request, true);
+        self.transport
+            .stream(body, self.wire.parse_event, self.wire.parse_answer)
+    }
+
+    fn name(&self) -> &str {
+        self.wire.name
+    }
 }
 
 /// One provider endpoint with the shared call policy.

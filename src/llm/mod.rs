@@ -149,8 +149,8 @@ impl LlmError {
 pub fn connect(config: &LlmConfig) -> Result<Option<Arc<dyn LlmClient>>, LlmError> {
     let client: Arc<dyn LlmClient> = match config.provider {
         ProviderKind::None => return Ok(None),
-        ProviderKind::Openai => Arc::new(openai::OpenAi::new(config)?),
-        ProviderKind::Anthropic => Arc::new(anthropic::Anthropic::new(config)?),
+        ProviderKind::Openai => Arc::new(http::WireClient::new(&openai::WIRE, config)?),
+        ProviderKind::Anthropic => Arc::new(http::WireClient::new(&anthropic::WIRE, config)?),
     };
     Ok(Some(client))
 }

@@ -6,65 +6,28 @@
 //! `Authorization` header is sent only when a key is set (local servers need none). It does no
 //! I/O of its own: timeouts, retries and concurrency live in `http`.
 
-use futures_util::future::BoxFuture;
-use futures_util::stream::BoxStream;
 use serde_json::{json, Value};
 
-use super::http::{error_in_body, missing, not_json, temperature, Headers, StreamEvent, Transport};
-use super::{ChatRequest, LlmClient, LlmError};
+use super::http::{error_in_body, missing, not_json, temperature, Headers, Settings, StreamEvent, Wire};
+use super::{ChatRequest, LlmError};
 use crate::config::LlmConfig;
 
-/// The name in errors and logs.
-const PROVIDER: &str = "openai";
+/// The OpenAI-compatible chat completions wire format.
+pub(super) const WIRE: Wire = Wire {
+    name: "openai",
+    path: "/chat/completions",
+    headers,
+    request_body,
+    parse_answer,
+    parse_event,
+};
 
-/// A client for one OpenAI-compatible endpoint and model.
-pub(super) struct OpenAi {
-    transport: Transport,
-    settings: Settings,
-}
-
-/// What every request body repeats.
-#[derive(Clone, Debug, PartialEq)]
-struct Settings {
-    model: String,
-    max_tokens: u32,
-    temperature: f32,
-}
-
-impl OpenAi {
-    /// The client for `config`; the key, when set, goes in `Authorization: Bearer`.
-    pub(super) fn new(config: &LlmConfig) -> Result<OpenAi, LlmError> {
-        let mut headers = Headers::new().with("content-type", "application/json");
-        if let Some(key) = &config.api_key {
-            headers = headers.with_secret("authorization", "Bearer ", key)?;
-        }
-        let url = format!("{}/chat/completions", config.base_url());
-        Ok(OpenAi {
-            transport: Transport::new(PROVIDER, config, url, headers)?,
-            settings: Settings {
-                model: config.model.clone(),
-                max_tokens: config.max_tokens,
-                temperature: config.temperature,
-            },
-        })
-    }
-}
-
-impl LlmClient for OpenAi {
-    fn complete<'a>(&'a self, request: &'a ChatRequest) -> BoxFuture<'a, Result<String, LlmError>> {
-        Box::pin(async move {
-            let body = request_body(&self.settings, request, false);
-            self.transport.complete(&body, parse_answer).await
-        })
-    }
-
-    fn stream<'a>(&'a self, request: &'a ChatRequest) -> BoxStream<'a, Result<String, LlmError>> {
-        self.transport
-            .stream(request_body(&self.settings, request, true), parse_event, parse_answer)
-    }
-
-    fn name(&self) -> &str {
-        PROVIDER
+/// The key, when set, goes in `Authorization: Bearer`; local servers need none.
+fn headers(config: &LlmConfig) -> Result<Headers, LlmError> {
+    let headers = Headers::new().with("content-type", "application/json");
+    match &config.api_key {
+        Some(key) => headers.with_secret("authorization", "Bearer ", key),
+        None => Ok(headers),
     }
 }
 
@@ -84,7 +47,7 @@ fn request_body(settings: &Settings, request: &ChatRequest, stream: bool) -> Val
 
 /// The answer in a whole chat completion body: `choices[0].message.content`.
 fn parse_answer(body: &str) -> Result<String, LlmError> {
-    let value: Value = serde_json::from_str(body).map_err(|error| not_json(PROVIDER, error))?;
+    let value: Value = serde_json::from_str(body).map_err(|error| not_json(WIRE.name, error))?;
     if let Some(error) = body_error(&value) {
         return Err(error);
     }
@@ -92,12 +55,12 @@ fn parse_answer(body: &str) -> Result<String, LlmError> {
         .get("choices")
         .and_then(|choices| choices.get(0))
         .and_then(|choice| choice.get("message"))
-        .ok_or_else(|| missing(PROVIDER, "choices[0].message"))?;
+        .ok_or_else(|| missing(WIRE.name, "choices[0].message"))?;
     let text =
-        content_text(message.get("content")).ok_or_else(|| missing(PROVIDER, "text in choices[0].message.content"))?;
+        content_text(message.get("content")).ok_or_else(|| missing(WIRE.name, "text in choices[0].message.content"))?;
     if text.trim().is_empty() {
         return Err(LlmError::EmptyAnswer {
-            provider: PROVIDER.to_string(),
+            provider: WIRE.name.to_string(),
         });
     }
     Ok(text)
@@ -112,14 +75,14 @@ fn parse_event(data: &str) -> Result<StreamEvent, LlmError> {
     if data.is_empty() {
         return Ok(StreamEvent::Skip);
     }
-    let value: Value = serde_json::from_str(data).map_err(|error| not_json(PROVIDER, error))?;
+    let value: Value = serde_json::from_str(data).map_err(|error| not_json(WIRE.name, error))?;
     if let Some(error) = body_error(&value) {
         return Err(error);
     }
     let choices = value
         .get("choices")
         .and_then(Value::as_array)
-        .ok_or_else(|| missing(PROVIDER, "choices in a stream chunk"))?;
+        .ok_or_else(|| missing(WIRE.name, "choices in a stream chunk"))?;
     // No choices: a usage or filter-results chunk. No content: the role-only first chunk or
     // the last one with `finish_reason`.
     let delta = choices.first().and_then(|choice| choice.get("delta"));
@@ -168,7 +131,7 @@ fn body_error(value: &Value) -> Option<LlmError> {
             "rate_limit_exceeded" | "rate_limit_error" => Some(429),
             _ => None,
         });
-    Some(error_in_body(PROVIDER, status, message))
+    Some(error_in_body(WIRE.name, status, message))
 }
 
 #[cfg(test)]
