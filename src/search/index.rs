@@ -350,6 +350,9 @@ pub struct Index {
     hangul_words: HashSet<String>,
     /// Whole Hangul words of analogies, known only when a question asks for an analogy.
     analogy_hangul_words: HashSet<String>,
+    /// The first three or more syllables of longer known words: people shorten loanwords
+    /// (`온프레` for 온프레미스, `쿠버네` for 쿠버네티스).
+    hangul_beginnings: HashSet<String>,
     /// The largest inverse document frequency: what an unknown word weighs in the gate.
     max_idf: f32,
 }
@@ -433,6 +436,7 @@ impl Index {
             phrases,
             typo_vocabulary,
             product_words,
+            hangul_beginnings: beginnings_of(&hangul_words),
             hangul_words,
             analogy_hangul_words,
             max_idf: (1.0 + (total - 1.0 + 0.5) / 1.5f32).ln(),
@@ -689,7 +693,7 @@ impl Index {
     fn knows_hangul(&self, word: &str, asks_analogy: bool) -> bool {
         let is_known =
             |text: &str| self.hangul_words.contains(text) || (asks_analogy && self.analogy_hangul_words.contains(text));
-        if is_known(word) {
+        if is_known(word) || self.hangul_beginnings.contains(word) {
             return true;
         }
         let bounds: Vec<usize> = word.char_indices().map(|(index, _)| index).skip(2).collect();
@@ -698,6 +702,18 @@ impl Index {
                 .iter()
                 .any(|&middle| is_known(&word[..middle]) && is_known(&word[middle..]))
     }
+}
+
+/// Every beginning of three or more syllables of the words of four or more.
+fn beginnings_of(words: &HashSet<String>) -> HashSet<String> {
+    let mut beginnings = HashSet::new();
+    for word in words {
+        let bounds: Vec<usize> = word.char_indices().map(|(index, _)| index).collect();
+        for &end in bounds.iter().skip(3) {
+            beginnings.insert(word[..end].to_string());
+        }
+    }
+    beginnings
 }
 
 /// How often each ASCII letter and digit occurs; other characters share one slot.
