@@ -30,6 +30,10 @@ pub struct Word {
     pub text: String,
     /// Its script.
     pub script: Script,
+    /// The Hangul word before a particle was stripped, when one was: the "particle" may
+    /// have been the end of the noun itself (`레스토랑` is not `레스토` + `랑`), so both
+    /// forms are terms.
+    pub unstripped: Option<String>,
 }
 
 /// Korean particles and copula endings, longest first so `이랑` wins over `랑`.
@@ -284,6 +288,13 @@ const STOPWORDS: &[&str] = &[
     "거예",
     "중에",
     "건가",
+    "뭐하",
+    "거에",
+    "거는",
+    "거를",
+    "걸",
+    "건데",
+    "거지",
     "분류",
     "속해",
     "속하",
@@ -465,14 +476,18 @@ fn push_word(words: &mut Vec<Word>, text: String, script: Option<Script>) {
         Some(Script::Latin) => words.push(Word {
             text,
             script: Script::Latin,
+            unstripped: None,
         }),
         Some(Script::Hangul) => {
             if lookup(&PARTICLE_SET, PARTICLES).contains(text.as_str()) {
                 return;
             }
+            let stripped = strip_particle(&text);
+            let unstripped = (stripped.len() != text.len()).then(|| text.clone());
             words.push(Word {
-                text: strip_particle(&text).to_string(),
+                text: stripped.to_string(),
                 script: Script::Hangul,
+                unstripped,
             });
         }
         None => {}
@@ -583,6 +598,9 @@ pub fn for_each_term(words: &[Word], mut push: impl FnMut(&str)) {
             Script::Latin => push(stem_latin(&word.text)),
             Script::Hangul => {
                 push(&word.text);
+                if let Some(unstripped) = &word.unstripped {
+                    push(unstripped);
+                }
                 let chars: Vec<(usize, char)> = word.text.char_indices().collect();
                 if chars.len() >= 3 {
                     for pair in chars.windows(2) {

@@ -377,8 +377,10 @@ impl Index {
                     .iter()
                     .filter(|w| w.script == Script::Hangul && !analyzer::is_stopword(&w.text))
                 {
-                    if !known.contains(&word.text) {
-                        known.insert(word.text.clone());
+                    for form in std::iter::once(&word.text).chain(&word.unstripped) {
+                        if !known.contains(form) {
+                            known.insert(form.clone());
+                        }
                     }
                 }
                 analyzer::for_each_term(&words, |term| {
@@ -460,7 +462,10 @@ impl Index {
         });
         let corrections: Vec<(String, String)> = corrections.into_iter().map(|(_, from, to)| (from, to)).collect();
         let normalized = question.to_lowercase();
-        let asks_analogy = ANALOGY_CUES.iter().any(|cue| normalized.contains(cue))
+        // "like" as a word ("like renting a furnished place"), not inside "likely" or "unlike".
+        let says_like = words.iter().any(|word| word.text == "like");
+        let asks_analogy = says_like
+            || ANALOGY_CUES.iter().any(|cue| normalized.contains(cue))
             || DOMAIN_CUES.iter().any(|cue| normalized.contains(cue));
 
         let mut terms: Vec<String> = Vec::new();
@@ -670,7 +675,12 @@ impl Index {
                     (known(stem) || ASPECT_WORDS.contains(&stem), stem)
                 }
                 Script::Hangul => (
-                    self.knows_hangul(&word.text, asks_analogy) || ASPECT_WORDS.contains(&word.text.as_str()),
+                    self.knows_hangul(&word.text, asks_analogy)
+                        || word
+                            .unstripped
+                            .as_ref()
+                            .is_some_and(|whole| self.knows_hangul(whole, asks_analogy))
+                        || ASPECT_WORDS.iter().any(|aspect| word.text.starts_with(aspect)),
                     word.text.as_str(),
                 ),
             };
