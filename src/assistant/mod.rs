@@ -409,7 +409,9 @@ impl Snapshot {
 
     /// Resolves a name typed to `/model` or `xaas model`: id, name, alias or a close typo.
     pub fn resolve(&self, name: &str) -> Result<&Entry, UnknownName> {
-        let key: String = name.trim().to_lowercase();
+        // A name is short; anything longer is cut, so a pasted essay costs no more than a name.
+        let (name, _) = limits::bounded(name.trim(), MAX_NAME_CHARS);
+        let key: String = name.to_lowercase();
         let entries = self.knowledge.entries();
         if let Some(entry) = entries.iter().find(|e| e.id == key) {
             return Ok(entry);
@@ -445,7 +447,7 @@ impl Snapshot {
         }
         suggestions.truncate(3);
         Err(UnknownName {
-            name: name.trim().to_string(),
+            name: name.to_string(),
             suggestions,
         })
     }
@@ -478,6 +480,9 @@ impl Snapshot {
         Ok(compose::compare(&entries, &[], lang, &self.knowledge, sources))
     }
 }
+
+/// The longest model or topic name read by [`Assistant::resolve`].
+const MAX_NAME_CHARS: usize = 64;
 
 /// How close a topic's text score must come to the best entry's for the topic to lead a
 /// sequence question.
