@@ -184,3 +184,32 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir
 }
+
+#[test]
+fn the_committed_config_loads_and_bad_values_name_file_key_and_line() {
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    let output = xaas(&["--config", &format!("{manifest}/config/xaas.toml"), "check"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout(&output).contains("config/xaas.toml"));
+
+    let dir = tempdir("bad-config");
+    let path = dir.join("xaas.toml");
+    let committed = std::fs::read_to_string(format!("{manifest}/config/xaas.toml")).expect("committed config");
+    for (from, to, key) in [
+        ("timeout_secs = 20", "timeout_secs = 0", "llm.timeout_secs"),
+        ("max_tokens = 800", "max_tokens = \"many\"", "llm.max_tokens"),
+        ("temperature = 0.2", "temprature = 0.2", "temprature"),
+    ] {
+        std::fs::write(&path, committed.replacen(from, to, 1)).expect("write");
+        let output = xaas(&["--config", path.to_str().expect("utf-8"), "check"]);
+        assert_eq!(output.status.code(), Some(2), "{to}");
+        let error = String::from_utf8_lossy(&output.stderr);
+        let line = committed
+            .lines()
+            .position(|line| line.starts_with(from))
+            .expect("the line")
+            + 1;
+        assert!(error.contains(&format!("xaas.toml:{line}:")), "{to}: {error}");
+        assert!(error.contains(key), "{to}: {error}");
+    }
+}
