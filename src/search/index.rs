@@ -521,12 +521,6 @@ impl Index {
                 .is_none_or(|share| share > MIN_COVERAGE)
         } else {
             let best = scores.iter().copied().fold(0.0, f32::max);
-            if std::env::var("XAAS_DBG").is_ok() {
-                eprintln!(
-                    "gate best {best} cov {:?} analogy {asks_analogy}",
-                    self.coverage(&words, asks_analogy)
-                );
-            }
             best >= MIN_SCORE
                 && self
                     .coverage(&words, asks_analogy)
