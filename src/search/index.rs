@@ -341,7 +341,9 @@ pub struct Index {
     field_lengths: Vec<[f32; FIELDS]>,
     average_lengths: [f32; FIELDS],
     phrases: HashMap<String, (usize, MentionKind)>,
-    typo_vocabulary: Vec<String>,
+    /// Latin words of names, aliases and products that typos are corrected towards, each
+    /// with its bag of letters (see [`letter_counts`]), counted once here and not per question.
+    typo_vocabulary: Vec<(String, [u8; 37])>,
     /// Latin words of provider and product names (`kubernetes`, `heroku`): a typo corrected
     /// into one of them stands even outside a full name.
     product_words: HashSet<String>,
@@ -436,7 +438,13 @@ impl Index {
             field_lengths,
             average_lengths,
             phrases,
-            typo_vocabulary,
+            typo_vocabulary: typo_vocabulary
+                .into_iter()
+                .map(|word| {
+                    let letters = letter_counts(&word);
+                    (word, letters)
+                })
+                .collect(),
             product_words,
             hangul_beginnings: beginnings_of(&hangul_words),
             hangul_words,
@@ -593,10 +601,11 @@ impl Index {
             let best = self
                 .typo_vocabulary
                 .iter()
-                .filter(|known| known.len().abs_diff(word.text.len()) <= allowed)
+                .filter(|(known, _)| known.len().abs_diff(word.text.len()) <= allowed)
                 // Each edit changes the bag of letters by at most two: a cheap bound that
                 // skips most of the vocabulary before the edit distance is computed.
-                .filter(|known| letter_difference(&letters, &letter_counts(known)) <= 2 * allowed)
+                .filter(|(_, known_letters)| letter_difference(&letters, known_letters) <= 2 * allowed)
+                .map(|(known, _)| known)
                 .map(|known| (strsim::osa_distance(known, &word.text), known))
                 .filter(|(distance, _)| *distance <= allowed)
                 .min_by_key(|(distance, _)| *distance);
