@@ -526,10 +526,10 @@ pub fn looks_predicate(word: &str) -> bool {
     if PREDICATE_ENDINGS.contains(&last) {
         return true;
     }
-    let code = u32::from(last);
-    if !(0xAC00..=0xD7A3).contains(&code) {
+    if !is_hangul_syllable(last) {
         return false;
     }
+    let code = u32::from(last);
     // Hangul syllable = 0xAC00 + (initial * 21 + medial) * 28 + final; final 4 is ㄴ, 8 is ㄹ.
     let fin = (code - 0xAC00) % 28;
     let syllable = char::from_u32(code - fin).unwrap_or(last);

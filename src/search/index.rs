@@ -253,12 +253,14 @@ const ARITHMETIC_WORDS: &[&str] = &[
     "더하면",
 ];
 
+/// A bare number (`2`, `17`, `2023`), as opposed to a word with digits in it (`ec2`, `s3`).
+fn is_number(word: &Word) -> bool {
+    word.text.chars().all(|c| c.is_ascii_digit())
+}
+
 /// "What is 17 times 23", "2 더하기 2는?": two numbers and an operator between them.
 fn is_arithmetic(question: &str, words: &[Word]) -> bool {
-    let numbers = words
-        .iter()
-        .filter(|word| word.text.chars().all(|c| c.is_ascii_digit()))
-        .count();
+    let numbers = words.iter().filter(|word| is_number(word)).count();
     numbers >= 2
         && (words.iter().any(|word| ARITHMETIC_WORDS.contains(&word.text.as_str()))
             || question.contains(['+', '*', '×', '÷', '=']))
@@ -665,9 +667,8 @@ impl Index {
         for word in words {
             // One Hangul syllable (때, 집, 법) or a bare number (2, 17) says too little either
             // way to count: "2 더하기 2" is not about the knowledge base because of the 2s.
-            let bare_number = word.text.chars().all(|c| c.is_ascii_digit());
             if analyzer::is_stopword(&word.text)
-                || bare_number
+                || is_number(word)
                 || (word.script == Script::Hangul && word.text.chars().count() < 2)
             {
                 continue;
