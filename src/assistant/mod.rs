@@ -297,17 +297,9 @@ impl Snapshot {
             .map(|hit| compose::source_of(&entries[hit.entry], lang, hit.score / top.score))
             .collect();
 
-        if let Some(compared) = self.compared(search, &intent) {
-            let compared: Vec<&Entry> = compared.into_iter().map(|i| &entries[i]).collect();
-            let mut sources: Vec<Source> = compared.iter().map(|e| compose::source_of(e, lang, 1.0)).collect();
-            for source in compose_sources_rest(&sources, search, entries, lang, top.score) {
-                sources.push(source);
-            }
-            return compose::compare(&compared, &intent.aspects, lang, &self.knowledge, sources);
-        }
-
-        // "IaaS → PaaS → SaaS → IQaaS": a sequence of models is a topic of its own, so the
-        // topic whose text tells it best leads; failing that, the entry whose text does.
+        // "IaaS → PaaS → SaaS → IQaaS": a sequence of models is a topic of its own, not a
+        // comparison, so the topic whose text tells it best leads; failing that, the entry
+        // whose text does.
         if intent.sequence && search.mentions.len() >= 3 {
             let best_text = search.by_text.first();
             let topic = search
@@ -331,6 +323,15 @@ impl Snapshot {
                 let terms = question_terms(search);
                 return compose::answer(&entries[lead.entry], &intent.aspects, true, lang, &terms, sources);
             }
+        }
+
+        if let Some(compared) = self.compared(search, &intent) {
+            let compared: Vec<&Entry> = compared.into_iter().map(|i| &entries[i]).collect();
+            let mut sources: Vec<Source> = compared.iter().map(|e| compose::source_of(e, lang, 1.0)).collect();
+            for source in compose_sources_rest(&sources, search, entries, lang, top.score) {
+                sources.push(source);
+            }
+            return compose::compare(&compared, &intent.aspects, lang, &self.knowledge, sources);
         }
 
         let entry = &entries[top.entry];
@@ -366,9 +367,6 @@ impl Snapshot {
     /// The entries a question compares, in the order it names them; `None` when it does not
     /// compare. Two named models compare even without a cue word ("IaaS PaaS").
     fn compared(&self, search: &Search, intent: &Intent) -> Option<Vec<usize>> {
-        if intent.sequence && search.mentions.len() >= 3 {
-            return None;
-        }
         let entries = self.knowledge.entries();
         let mut named: Vec<usize> = Vec::new();
         for mention in &search.mentions {
