@@ -14,7 +14,7 @@ use moka::future::Cache;
 use super::reply::{Mode, Reply, ReplyKind, ReplySection};
 use super::Snapshot;
 use crate::config::LlmConfig;
-use crate::knowledge::{Entry, Lang};
+use crate::knowledge::Lang;
 use crate::llm::{clean_answer, ChatRequest, LlmClient, LlmError};
 
 /// Answers longer than this many words are asked not to be written (the prompt says so);
@@ -79,10 +79,8 @@ impl Grounded {
         };
         // The prompt is built only on a cache miss: a hit costs a lookup, nothing more.
         let request = || {
-            let entries: Vec<&Entry> = offline.sources.iter().filter_map(|s| knowledge.get(&s.id)).collect();
             snapshot
-                .prompts()
-                .render(question, offline.lang, &entries, MAX_WORDS)
+                .grounded_prompt(question, &offline)
                 .map(|prompt| ChatRequest {
                     system: prompt.system,
                     user: prompt.user,

@@ -158,15 +158,7 @@ impl Assistant {
         if offline.kind == ReplyKind::DontKnow {
             return Ok(None);
         }
-        let entries: Vec<&Entry> = offline
-            .sources
-            .iter()
-            .filter_map(|s| snapshot.knowledge.get(&s.id))
-            .collect();
-        snapshot
-            .prompts
-            .render(&question.text, offline.lang, &entries, grounded::MAX_WORDS)
-            .map(Some)
+        snapshot.grounded_prompt(&question.text, &offline).map(Some)
     }
 
     /// Resolves a name typed to `/model` or `xaas model`: id, name, alias or a close typo.
@@ -270,6 +262,22 @@ impl Snapshot {
     /// The prompt templates in use.
     pub fn prompts(&self) -> &Prompts {
         &self.prompts
+    }
+
+    /// The prompt that grounds an LLM answer to `question` in `offline`'s sources, in its
+    /// language: what `--show-prompt` prints and what the grounded path sends.
+    pub fn grounded_prompt(
+        &self,
+        question: &str,
+        offline: &Reply,
+    ) -> Result<RenderedPrompt, crate::prompt::PromptError> {
+        let entries: Vec<&Entry> = offline
+            .sources
+            .iter()
+            .filter_map(|s| self.knowledge.get(&s.id))
+            .collect();
+        self.prompts
+            .render(question, offline.lang, &entries, grounded::MAX_WORDS)
     }
 
     /// Retrieval only, for evaluation and the grounded prompt.
