@@ -12,9 +12,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::assistant::{Assistant, Question, Reply};
 use crate::config::Config;
-use crate::knowledge::{KnowledgeBase, Lang};
-use crate::llm;
-use crate::prompt::Prompts;
+use crate::knowledge::Lang;
+use crate::{llm, reload};
 
 /// Command-line arguments of `xaas`.
 #[derive(Parser, Debug)]
@@ -128,17 +127,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>, init_logs: impl F
     }
 }
 
-/// Everything a command needs, loaded and validated: the merged configuration and the
-/// knowledge base and prompts it points at.
-struct Loaded {
-    config: Config,
-    knowledge: KnowledgeBase,
-    prompts: Prompts,
-}
-
-/// Loads config, knowledge and prompts; command-line folders win over the config and the
-/// environment.
-fn load(cli: &Cli) -> anyhow::Result<Loaded> {
+/// The merged configuration; command-line folders win over the file and the environment.
+fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     let mut config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
     if let Some(dir) = &cli.knowledge {
         config.knowledge.dir = Some(dir.clone());
@@ -146,27 +136,29 @@ fn load(cli: &Cli) -> anyhow::Result<Loaded> {
     if let Some(dir) = &cli.prompts {
         config.knowledge.prompts_dir = Some(dir.clone());
     }
-    let knowledge = match &config.knowledge.dir {
-        Some(dir) => KnowledgeBase::from_dir(dir)?,
-        None => KnowledgeBase::builtin()?,
-    };
-    let prompts = match &config.knowledge.prompts_dir {
-        Some(dir) => Prompts::from_dir(dir)?,
-        None => Prompts::builtin()?,
-    };
-    Ok(Loaded {
-        config,
-        knowledge,
-        prompts,
+    Ok(config)
+}
+
+/// Where the configuration says knowledge and prompts come from: read at start and, for
+/// `serve`, watched for changes.
+fn sources(config: &Config) -> reload::Sources {
+    reload::Sources {
+        knowledge_dir: config.knowledge.dir.clone(),
+        prompts_dir: config.knowledge.prompts_dir.clone(),
+    }
+}
+
+/// `assistant` answering through the configured LLM, if one is configured.
+fn with_configured_llm(assistant: Assistant, config: &Config) -> anyhow::Result<Assistant> {
+    Ok(match llm::connect(&config.llm)? {
+        Some(client) => assistant.with_llm(client, &config.llm),
+        None => assistant,
     })
 }
 
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
-    let Loaded {
-        config,
-        knowledge,
-        prompts,
-    } = load(&cli)?;
+    let config = load_config(&cli)?;
+    let (knowledge, prompts) = reload::load(&sources(&config))?;
     let assistant = Assistant::with_prompts(knowledge, prompts);
     if let Command::Serve = cli.command {
         return serve(&config, assistant);
@@ -195,16 +187,18 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let client = if offline { None } else { llm::connect(&config.llm)? };
-            match client {
-                None => ask_each(&question, &output, &mut out, |question| assistant.answer(question))?,
-                Some(client) => {
-                    let assistant = assistant.with_llm(client, &config.llm);
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-                    ask_each(&question, &output, &mut out, |question| {
-                        runtime.block_on(assistant.respond(question, None))
-                    })?;
-                }
+            let assistant = if offline {
+                assistant
+            } else {
+                with_configured_llm(assistant, &config)?
+            };
+            if assistant.llm_enabled() {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                ask_each(&question, &output, &mut out, |question| {
+                    runtime.block_on(assistant.respond(question, None))
+                })?;
+            } else {
+                ask_each(&question, &output, &mut out, |question| assistant.answer(question))?;
             }
         }
         Command::Model { name, output } => {
@@ -271,20 +265,13 @@ fn serve(config: &Config, assistant: Assistant) -> anyhow::Result<ExitCode> {
         anyhow::bail!(crate::discord::DiscordError::MissingToken);
     }
     // LLM answers per Discord user per minute, and the longest question read
-    let assistant = assistant.with_limits(&config.limits);
-    let assistant = match llm::connect(&config.llm)? {
-        Some(client) => assistant.with_llm(client, &config.llm),
-        None => assistant,
-    };
+    let assistant = with_configured_llm(assistant.with_limits(&config.limits), config)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let assistant = Arc::new(assistant);
-    let sources = crate::reload::Sources {
-        knowledge_dir: config.knowledge.dir.clone(),
-        prompts_dir: config.knowledge.prompts_dir.clone(),
-    };
+    let sources = sources(config);
     let served = runtime.block_on(async {
         // Edits to the knowledge and prompts folders (and SIGHUP) reload while the bot runs.
-        let _watcher = crate::reload::watch(assistant.clone(), sources)?;
+        let _watcher = reload::watch(assistant.clone(), sources)?;
         tracing::info!(
             knowledge_version = %assistant.snapshot().knowledge().version(),
             knowledge = %assistant.snapshot().knowledge().origin(),
