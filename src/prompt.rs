@@ -27,12 +27,12 @@ const BUILTIN: [(&str, &str); 2] = [
 #[derive(Debug, thiserror::Error)]
 pub enum PromptError {
     /// A template file could not be read.
-    #[error("cannot read prompt template {path}: {source}")]
+    #[error("cannot read prompt template {path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error; part of the message, not chained, so it is printed once.
+        error: std::io::Error,
     },
     /// A template does not parse or does not render.
     #[error("prompt template {name}: {message}")]
@@ -165,7 +165,7 @@ impl Prompts {
         let mut sources = Vec::new();
         for name in [SYSTEM_TEMPLATE, USER_TEMPLATE] {
             let path = dir.join(name);
-            let text = std::fs::read_to_string(&path).map_err(|source| PromptError::Io { path, source })?;
+            let text = std::fs::read_to_string(&path).map_err(|error| PromptError::Io { path, error })?;
             sources.push((name.to_string(), text));
         }
         Prompts::from_sources(sources, &dir.display().to_string())

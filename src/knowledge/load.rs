@@ -56,12 +56,12 @@ impl fmt::Display for LoadError {
 #[derive(Debug, thiserror::Error)]
 pub enum KnowledgeError {
     /// The folder (or a file in it) could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Io {
         /// The folder or file.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error; part of the message, not chained, so it is printed once.
+        error: std::io::Error,
     },
     /// The folder holds no `*.toml` file.
     #[error("no knowledge files (*.toml) in {0}")]
@@ -98,9 +98,9 @@ impl KnowledgeBase {
 
     /// Loads every `*.toml` file in `dir` (not recursive; `README.md` and others are ignored).
     pub fn from_dir(dir: &Path) -> Result<KnowledgeBase, KnowledgeError> {
-        let io_error = |source| KnowledgeError::Io {
+        let io_error = |error| KnowledgeError::Io {
             path: dir.to_path_buf(),
-            source,
+            error,
         };
         let mut paths = Vec::new();
         for item in std::fs::read_dir(dir).map_err(io_error)? {
@@ -115,9 +115,9 @@ impl KnowledgeBase {
         paths.sort();
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|source| KnowledgeError::Io {
+            let text = std::fs::read_to_string(&path).map_err(|error| KnowledgeError::Io {
                 path: path.clone(),
-                source,
+                error,
             })?;
             files.push(SourceFile { path, text });
         }
