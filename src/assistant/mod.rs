@@ -91,12 +91,7 @@ impl Assistant {
     /// Answers a question from the knowledge base alone, without any network.
     pub fn answer(&self, question: &Question) -> Reply {
         let (bounded, cut) = self.bounded(question);
-        let reply = self.current.load().answer(&bounded);
-        if cut {
-            limits::truncated_note(reply, self.max_question_chars)
-        } else {
-            reply
-        }
+        self.noted(self.current.load().answer(&bounded), cut)
     }
 
     /// Answers through the LLM when one is configured (the offline answer otherwise, or
@@ -130,6 +125,11 @@ impl Assistant {
             }
             None => offline,
         };
+        self.noted(reply, cut)
+    }
+
+    /// `reply` with the note that says the question was cut, when it was.
+    fn noted(&self, reply: Reply, cut: bool) -> Reply {
         if cut {
             limits::truncated_note(reply, self.max_question_chars)
         } else {
