@@ -11,7 +11,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use moka::future::Cache;
 
-use super::reply::{Mode, Reply, ReplyKind, ReplySection};
+use super::reply::{Mode, Reply, ReplySection};
 use super::Snapshot;
 use crate::config::LlmConfig;
 use crate::knowledge::Lang;
@@ -37,7 +37,6 @@ pub(super) struct Grounded {
     max_answer_chars: usize,
     /// A last bound on top of the client's own timeout, so no caller ever waits unbounded.
     deadline: Duration,
-    provider: String,
 }
 
 impl Grounded {
@@ -55,12 +54,12 @@ impl Grounded {
                 .build(),
             max_answer_chars: config.max_answer_chars,
             deadline: Duration::from_secs(config.timeout_secs) + Duration::from_secs(1),
-            provider: config.provider.to_string(),
         }
     }
 
     /// The model's answer to `offline`'s question, or `offline` itself marked as fallback.
-    /// `on_delta` sees the text as it streams (a cache hit arrives as one piece).
+    /// `on_delta` sees the text as it streams (a cache hit arrives as one piece). The caller
+    /// asks only for replies with sources: a don't-know never reaches the model.
     pub(super) async fn answer(
         &self,
         question: &str,
@@ -68,9 +67,6 @@ impl Grounded {
         snapshot: &Snapshot,
         on_delta: Option<&mut (dyn FnMut(&str) + Send)>,
     ) -> Reply {
-        if offline.kind == ReplyKind::DontKnow {
-            return offline;
-        }
         let knowledge = snapshot.knowledge();
         let key = CacheKey {
             question: normalize(question),
@@ -95,7 +91,7 @@ impl Grounded {
                 let call = self.cache.try_get_with(key, async {
                     let request = request()?;
                     let text = self.client.complete(&request).await?;
-                    checked(tidy(&text, max_chars), &self.provider)
+                    checked(tidy(&text, max_chars), self.client.name())
                 });
                 match tokio::time::timeout(self.deadline, call).await {
                     Ok(result) => result.map_err(|error| error.to_string()),
@@ -131,7 +127,7 @@ impl Grounded {
                 ..offline
             },
             Err(reason) => {
-                tracing::warn!(provider = %self.provider, %reason, "llm answer failed; answering offline");
+                tracing::warn!(provider = %self.client.name(), %reason, "llm answer failed; answering offline");
                 fallback(offline)
             }
         }
@@ -153,7 +149,7 @@ impl Grounded {
                 }
             }
         }
-        checked(tidy(&whole, self.max_answer_chars), &self.provider).map(|text| text.to_string())
+        checked(tidy(&whole, self.max_answer_chars), self.client.name()).map(|text| text.to_string())
     }
 }
 
