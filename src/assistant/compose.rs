@@ -301,7 +301,13 @@ pub fn compare(
     }
     let mut sources = sources;
     let ids: Vec<&str> = entries.iter().map(|entry| entry.id.as_str()).collect();
-    for topic in knowledge.entries().iter().filter(|e| e.kind == EntryKind::Topic) {
+    // The topic that compares exactly these (IaaS vs PaaS) adds its discussion; a topic that
+    // merely relates to them (the AI stack) does not.
+    for topic in knowledge
+        .entries()
+        .iter()
+        .filter(|e| is_comparison_topic(e, knowledge.entries()))
+    {
         if ids.len() >= 2
             && ids.iter().all(|id| topic.related.iter().any(|r| r == id))
             && !ids.contains(&topic.id.as_str())
@@ -414,6 +420,20 @@ pub fn dont_know(knowledge: &KnowledgeBase, lang: Lang) -> Reply {
         }],
         Vec::new(),
     )
+}
+
+/// A topic that compares other entries (`IaaS vs PaaS`): it relates to two or more entries
+/// and its name names each of them.
+pub fn is_comparison_topic(entry: &Entry, entries: &[Entry]) -> bool {
+    let name = entry.name.en.to_lowercase();
+    entry.kind == EntryKind::Topic
+        && entry.related.len() >= 2
+        && entry.related.iter().all(|id| {
+            entries
+                .iter()
+                .find(|e| &e.id == id)
+                .is_some_and(|related| name.contains(&related.name.en.to_lowercase()))
+        })
 }
 
 /// A source list entry for `entry` with a relative score.

@@ -381,7 +381,7 @@ impl Snapshot {
             let entry = &entries[mention.entry];
             // A topic that is itself a comparison (IaaS vs PaaS) stands for what it compares.
             let expands = intent.compare || search.mentions.len() > 1;
-            if expands && is_comparison_topic(entry, entries) {
+            if expands && compose::is_comparison_topic(entry, entries) {
                 for id in &entry.related {
                     if let Some(position) = entries.iter().position(|e| &e.id == id) {
                         if !named.contains(&position) {
@@ -497,20 +497,6 @@ const SEQUENCE_TOPIC_SHARE: f32 = 0.5;
 /// The text score a described (unnamed) side of a comparison needs: a few solid matches,
 /// not one stray word.
 const DESCRIBED_SIDE_MIN_SCORE: f32 = 4.0;
-
-/// A topic that compares other entries (`IaaS vs PaaS`): it relates to two or more entries
-/// and its name names each of them.
-fn is_comparison_topic(entry: &Entry, entries: &[Entry]) -> bool {
-    let name = entry.name.en.to_lowercase();
-    entry.kind == EntryKind::Topic
-        && entry.related.len() >= 2
-        && entry.related.iter().all(|id| {
-            entries
-                .iter()
-                .find(|e| &e.id == id)
-                .is_some_and(|related| name.contains(&related.name.en.to_lowercase()))
-        })
-}
 
 /// Sources after the compared entries: the other hits, relative to the best score.
 fn compose_sources_rest(first: &[Source], search: &Search, entries: &[Entry], lang: Lang, top: f32) -> Vec<Source> {
