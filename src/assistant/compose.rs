@@ -181,14 +181,6 @@ fn extra_sections(entry: &Entry, lang: Lang, terms: &HashSet<String>) -> Vec<Rep
         .collect()
 }
 
-fn source(entry: &Entry, lang: Lang, score: f32) -> Source {
-    Source {
-        id: entry.id.clone(),
-        title: entry.title(lang),
-        score: (score * 100.0).round() / 100.0,
-    }
-}
-
 fn reply(lang: Lang, kind: ReplyKind, title: String, sections: Vec<ReplySection>, sources: Vec<Source>) -> Reply {
     Reply {
         lang,
@@ -209,7 +201,7 @@ pub fn model(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
         .collect();
     sections.extend(extra_sections(entry, lang, &none));
     let sources = if sources.is_empty() {
-        vec![source(entry, lang, 1.0)]
+        vec![source_of(entry, lang, 1.0)]
     } else {
         sources
     };
@@ -314,7 +306,7 @@ pub fn compare(
         {
             sections.extend(extra_sections(topic, lang, &HashSet::new()));
             if !sources.iter().any(|s| s.id == topic.id) {
-                sources.push(source(topic, lang, 0.5));
+                sources.push(source_of(topic, lang, 0.5));
             }
         }
     }
@@ -438,5 +430,9 @@ pub fn is_comparison_topic(entry: &Entry, entries: &[Entry]) -> bool {
 
 /// A source list entry for `entry` with a relative score.
 pub fn source_of(entry: &Entry, lang: Lang, score: f32) -> Source {
-    source(entry, lang, score)
+    Source {
+        id: entry.id.clone(),
+        title: entry.title(lang),
+        score: (score * 100.0).round() / 100.0,
+    }
 }
