@@ -106,8 +106,9 @@ impl fmt::Display for ProviderKind {
     }
 }
 
-/// `[llm]`: the model that writes grounded answers, and the bounds around calling it.
-#[derive(Clone, Deserialize)]
+/// `[llm]`: the model that writes grounded answers, and the bounds around calling it. Its
+/// `Debug` shows the key as `[REDACTED]` (secrecy's `SecretString` does that itself).
+#[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LlmConfig {
     /// `none`, `openai` or `anthropic` (`XAAS_LLM_PROVIDER`).
@@ -178,28 +179,9 @@ impl LlmConfig {
     }
 }
 
-impl fmt::Debug for LlmConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LlmConfig")
-            .field("provider", &self.provider)
-            .field("base_url", &self.base_url)
-            .field("model", &self.model)
-            .field("timeout_secs", &self.timeout_secs)
-            .field("connect_timeout_secs", &self.connect_timeout_secs)
-            .field("max_tokens", &self.max_tokens)
-            .field("temperature", &self.temperature)
-            .field("max_retries", &self.max_retries)
-            .field("max_concurrent", &self.max_concurrent)
-            .field("cache_capacity", &self.cache_capacity)
-            .field("cache_ttl_secs", &self.cache_ttl_secs)
-            .field("max_answer_chars", &self.max_answer_chars)
-            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
-            .finish()
-    }
-}
-
-/// `[discord]`: where the bot registers commands and which channels it answers in.
-#[derive(Clone, Default, Deserialize)]
+/// `[discord]`: where the bot registers commands and which channels it answers in. Its
+/// `Debug` shows the token as `[REDACTED]`.
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DiscordConfig {
     /// Register commands in this guild only (instant); otherwise globally.
@@ -211,17 +193,6 @@ pub struct DiscordConfig {
     /// From `DISCORD_TOKEN` only; never from the file.
     #[serde(skip)]
     pub token: Option<SecretString>,
-}
-
-impl fmt::Debug for DiscordConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DiscordConfig")
-            .field("guild_id", &self.guild_id)
-            .field("answer_channels", &self.answer_channels)
-            .field("api_base", &self.api_base)
-            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
-            .finish()
-    }
 }
 
 /// `[limits]`: what one question or one user may cost.
@@ -557,6 +528,7 @@ mod tests {
             "XAAS_LLM_PROVIDER" => Some("openai".to_string()),
             "XAAS_LLM_TIMEOUT_SECS" => Some("7".to_string()),
             "XAAS_LLM_API_KEY" => Some("sk-secret-value".to_string()),
+            "DISCORD_TOKEN" => Some("discord-secret-token".to_string()),
             _ => None,
         };
         let config = Config::load(Some(&path), env).expect("loads");
@@ -575,7 +547,8 @@ mod tests {
         );
         let debug = format!("{config:?}");
         assert!(!debug.contains("sk-secret-value"), "{debug}");
-        assert!(debug.contains("[redacted]"));
+        assert!(!debug.contains("discord-secret-token"), "{debug}");
+        assert_eq!(debug.matches("[REDACTED]").count(), 2, "{debug}");
     }
 
     #[test]
