@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::located_toml::{self, TomlError};
+
 /// The environment variable that selects a config file when `--config` is not given.
 pub const CONFIG_ENV: &str = "XAAS_CONFIG";
 /// The only place the LLM API key is read from.
@@ -280,13 +282,13 @@ impl Config {
 
     /// Parses one config file's text; `path` is only for error messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let located = |span: Option<std::ops::Range<usize>>| span.map(|span| line_column(text, span.start));
-        let table: toml::Table = text.parse().map_err(|error: toml::de::Error| ConfigError {
+        let located = |error: TomlError| ConfigError {
             file: Some(path.to_path_buf()),
-            key: None,
-            position: located(error.span()),
-            message: format!("invalid TOML: {}", error.message().trim()),
-        })?;
+            key: error.field,
+            position: error.position,
+            message: error.message,
+        };
+        let table: toml::Table = located_toml::parse(text).map_err(located)?;
         if let Some(key) = find_secret(&table, "") {
             return Err(ConfigError {
                 file: Some(path.to_path_buf()),
@@ -297,22 +299,7 @@ impl Config {
                 key: Some(key),
             });
         }
-        let deserializer = toml::Deserializer::parse(text).map_err(|error| ConfigError {
-            file: Some(path.to_path_buf()),
-            key: None,
-            position: located(error.span()),
-            message: format!("invalid TOML: {}", error.message().trim()),
-        })?;
-        serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            let key = error.path().to_string();
-            let inner = error.into_inner();
-            ConfigError {
-                file: Some(path.to_path_buf()),
-                key: (key != ".").then_some(key),
-                position: located(inner.span()),
-                message: inner.message().trim().to_string(),
-            }
-        })
+        located_toml::parse(text).map_err(located)
     }
 
     fn apply_env(&mut self, env: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -465,13 +452,6 @@ fn locate_key(text: &str, key: &str) -> Option<(usize, usize)> {
         }
     }
     None
-}
-
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset.min(text.len())).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |rest| rest.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

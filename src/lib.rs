@@ -8,12 +8,15 @@
 //! Modules are listed in layer order; a module only uses the ones above it in this list.
 //! - [`config`]: one TOML file plus `XAAS_*` environment variables; secrets only from the
 //!   environment.
+//! - `located_toml` (private): TOML into typed values, with errors that say the field and
+//!   the line:column; shared by `config` and `knowledge`.
 //! - [`knowledge`]: the schema, loading and validation of `knowledge/*.toml`.
 //! - [`search`]: the Korean/English analyzer, BM25 ranking, typo tolerance, off-topic gate.
 //! - [`prompt`]: the grounded prompt templates in `prompts/`.
 //! - [`llm`]: the LLM providers (OpenAI-compatible, Anthropic) behind one trait.
 //! - [`assistant`]: intent, language choice, the offline composer, grounding.
 //! - [`reload`]: hot reload of the knowledge and prompts folders (file watching, SIGHUP).
+//! - [`discord`]: the Discord bot, a thin adapter over the assistant.
 //! - [`cli`]: the `xaas` command line, a thin adapter over the assistant.
 #![warn(missing_docs)]
 
@@ -23,6 +26,7 @@ pub mod config;
 pub mod discord;
 pub mod knowledge;
 pub mod llm;
+mod located_toml;
 pub mod prompt;
 pub mod reload;
 pub mod search;

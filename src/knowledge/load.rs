@@ -13,6 +13,7 @@ use toml::Spanned;
 
 use super::entry::{Analogy, Comparison, Entry, EntryKind, Layer, Management, Provider, Section, Text};
 use super::raw::{RawEntry, RawKind, RawManagement, RawText};
+use crate::located_toml::{self, line_column};
 
 /// One knowledge file's name and contents, from disk or compiled in.
 #[derive(Clone, Debug)]
@@ -259,14 +260,6 @@ fn cross_check(
     }
 }
 
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |tail| tail.chars().count()) + 1;
-    (line, column)
-}
-
 fn located(file: &SourceFile, entry: &str, field: Option<&str>, span: Range<usize>, message: String) -> LoadError {
     LoadError {
         file: file.path.clone(),
@@ -403,24 +396,12 @@ impl<'a> Checker<'a> {
     }
 
     fn parse(&self) -> Result<RawEntry, LoadError> {
-        let at = |span: Option<Range<usize>>| span.map(|span| line_column(&self.file.text, span.start));
-        let deserializer = toml::Deserializer::parse(&self.file.text).map_err(|error| LoadError {
+        located_toml::parse(&self.file.text).map_err(|error| LoadError {
             file: self.file.path.clone(),
             entry: self.entry.clone(),
-            field: None,
-            position: at(error.span()),
-            message: format!("invalid TOML: {}", error.message().trim()),
-        })?;
-        serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            let path = error.path().to_string();
-            let inner = error.into_inner();
-            LoadError {
-                file: self.file.path.clone(),
-                entry: self.entry.clone(),
-                field: (path != ".").then_some(path),
-                position: at(inner.span()),
-                message: inner.message().trim().to_string(),
-            }
+            field: error.field,
+            position: error.position,
+            message: error.message,
         })
     }
 
