@@ -284,16 +284,10 @@ impl<'a> Checker<'a> {
             .file_stem()
             .map(|stem| stem.to_string_lossy().into_owned())
             .unwrap_or_default();
-        // Name the entry by its own id when the file is at least valid TOML.
-        let entry = file
-            .text
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|table| table.get("id").and_then(|id| id.as_str().map(str::to_string)))
-            .unwrap_or(stem);
+        // Named by the file until the file says its own id (see `entry`).
         Checker {
             file,
-            entry,
+            entry: stem,
             errors: Vec::new(),
         }
     }
@@ -305,10 +299,30 @@ impl<'a> Checker<'a> {
 
     /// The entry, its id span and the spans of its `related` ids; `None` when serde failed.
     fn entry(&mut self) -> Option<(Entry, Range<usize>, Vec<Range<usize>>)> {
-        let raw = match self.parse() {
-            Ok(raw) => raw,
+        let raw = match located_toml::parse::<RawEntry>(&self.file.text) {
+            Ok(raw) => {
+                self.entry = raw.id.get_ref().clone();
+                raw
+            }
             Err(error) => {
-                self.errors.push(error);
+                // The entry is named by its own id when the file is at least valid TOML; the
+                // text is read a second time only on this error path.
+                if let Some(id) = self
+                    .file
+                    .text
+                    .parse::<toml::Table>()
+                    .ok()
+                    .and_then(|table| table.get("id").and_then(|id| id.as_str().map(str::to_string)))
+                {
+                    self.entry = id;
+                }
+                self.errors.push(LoadError {
+                    file: self.file.path.clone(),
+                    entry: self.entry.clone(),
+                    field: error.field,
+                    position: error.position,
+                    message: error.message,
+                });
                 return None;
             }
         };
@@ -393,16 +407,6 @@ impl<'a> Checker<'a> {
                 .collect(),
         };
         Some((entry, raw.id.span(), related_spans))
-    }
-
-    fn parse(&self) -> Result<RawEntry, LoadError> {
-        located_toml::parse(&self.file.text).map_err(|error| LoadError {
-            file: self.file.path.clone(),
-            entry: self.entry.clone(),
-            field: error.field,
-            position: error.position,
-            message: error.message,
-        })
     }
 
     fn plain(&mut self, field: &str, value: &Spanned<String>) -> String {
