@@ -187,6 +187,7 @@ fn reply(lang: Lang, kind: ReplyKind, title: String, sections: Vec<ReplySection>
         kind,
         mode: Mode::Offline,
         title,
+        lead: String::new(),
         sections,
         sources,
     }

@@ -17,6 +17,10 @@ pub enum ReplyKind {
     Answer,
     /// Nothing in the knowledge base covers the question.
     DontKnow,
+    /// A greeting, thanks, "who are you", "help": a short friendly word about the bot, with
+    /// no sources and no LLM call.
+    #[serde(rename = "smalltalk")]
+    SmallTalk,
 }
 
 impl ReplyKind {
@@ -27,6 +31,7 @@ impl ReplyKind {
             ReplyKind::Compare => "compare",
             ReplyKind::Answer => "answer",
             ReplyKind::DontKnow => "dont_know",
+            ReplyKind::SmallTalk => "smalltalk",
         }
     }
 }
@@ -85,6 +90,10 @@ pub struct Reply {
     pub mode: Mode,
     /// A one-line title.
     pub title: String,
+    /// The direct answer: one to three sentences in the reply language that answer the
+    /// question from its best facts, shown before anything else. People read this first;
+    /// the sections below support it.
+    pub lead: String,
     /// The body, in reading order.
     pub sections: Vec<ReplySection>,
     /// The entries it rests on, best first; empty for don't-know.
@@ -92,9 +101,13 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// The whole answer as plain text: title, then each section under its heading.
+    /// The whole answer as plain text: title, the lead, then each section under its heading.
     pub fn text(&self) -> String {
         let mut text = self.title.clone();
+        if !self.lead.is_empty() {
+            text.push_str("\n\n");
+            text.push_str(&self.lead);
+        }
         for section in &self.sections {
             text.push_str("\n\n");
             if !section.heading.is_empty() {

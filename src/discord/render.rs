@@ -516,6 +516,7 @@ mod tests {
             kind: ReplyKind::Model,
             mode: Mode::Offline,
             title: title.to_string(),
+            lead: String::new(),
             sections: sections
                 .into_iter()
                 .map(|(heading, body)| ReplySection {
