@@ -201,8 +201,126 @@ pub struct Management {
 pub struct Section {
     /// The heading.
     pub title: Text,
-    /// The body.
+    /// The body (an introduction when the section has items).
     pub body: Text,
+    /// The entry the section is about when it is not the one holding it.
+    pub about: Option<String>,
+    /// What kind of fact the body states; items inherit it.
+    pub aspect: Option<FactAspect>,
+    /// Facts stated one by one (table rows, roles, dates), shown as a list under the body.
+    pub items: Vec<SectionItem>,
+}
+
+/// One fact of a section, with what it is about when that differs from its section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionItem {
+    /// The entry it is about; `None` is the section's (or the holder's).
+    pub about: Option<String>,
+    /// Its aspect; `None` is the section's.
+    pub aspect: Option<FactAspect>,
+    /// The fact.
+    pub text: Text,
+}
+
+/// What a fact says about its entry. Answers pick facts by it: the cons for a downsides
+/// question, the date for a "when" question. Knowledge files name it where the place of a
+/// fact does not already say (`aspect = "role"` on a section).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FactAspect {
+    /// Names, aliases, products: what people call it (never shown as an answer).
+    Name,
+    /// What it is.
+    Definition,
+    /// An everyday comparison.
+    Analogy,
+    /// A feature.
+    Feature,
+    /// A company or product that offers it.
+    Provider,
+    /// What it is used for.
+    UseCase,
+    /// Who typically uses it.
+    Customer,
+    /// An advantage.
+    Pro,
+    /// A disadvantage.
+    Con,
+    /// Who manages which layer, or what is left to you.
+    Manage,
+    /// When something happened: a law enacted, a report published.
+    History,
+    /// A role (IQaaS's augment, automate, change) with its examples.
+    Role,
+    /// A layer of a stack and what sits in it.
+    Layer,
+    /// A worked example.
+    Example,
+    /// Any other discussion.
+    Section,
+}
+
+impl FactAspect {
+    /// Every aspect, in the order knowledge files may name them.
+    pub const ALL: [FactAspect; 15] = [
+        FactAspect::Name,
+        FactAspect::Definition,
+        FactAspect::Analogy,
+        FactAspect::Feature,
+        FactAspect::Provider,
+        FactAspect::UseCase,
+        FactAspect::Customer,
+        FactAspect::Pro,
+        FactAspect::Con,
+        FactAspect::Manage,
+        FactAspect::History,
+        FactAspect::Role,
+        FactAspect::Layer,
+        FactAspect::Example,
+        FactAspect::Section,
+    ];
+
+    /// The key used in knowledge files and JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            FactAspect::Name => "name",
+            FactAspect::Definition => "definition",
+            FactAspect::Analogy => "analogy",
+            FactAspect::Feature => "feature",
+            FactAspect::Provider => "provider",
+            FactAspect::UseCase => "use_case",
+            FactAspect::Customer => "customer",
+            FactAspect::Pro => "pro",
+            FactAspect::Con => "con",
+            FactAspect::Manage => "manage",
+            FactAspect::History => "history",
+            FactAspect::Role => "role",
+            FactAspect::Layer => "layer",
+            FactAspect::Example => "example",
+            FactAspect::Section => "section",
+        }
+    }
+
+    /// Parses a knowledge-file key.
+    pub fn from_key(key: &str) -> Option<FactAspect> {
+        FactAspect::ALL.into_iter().find(|aspect| aspect.key() == key)
+    }
+}
+
+/// One thing the knowledge base states, the unit of retrieval and of grounding: its text in
+/// both languages, the entry it is about (a row of the overview about PaaS is about `paas`)
+/// and the entry whose file holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact {
+    /// Index into [`crate::knowledge::KnowledgeBase::entries`] of the entry it is about.
+    pub about: usize,
+    /// Index of the entry whose file holds it.
+    pub holder: usize,
+    /// What it says.
+    pub aspect: FactAspect,
+    /// The fact itself.
+    pub text: Text,
+    /// The heading it sits under (a section title), for context in prompts and answers.
+    pub heading: Option<Text>,
 }
 
 /// One validated knowledge entry: a service model or a topic.

@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::entry::{Analogy, Comparison, Entry, EntryKind, Layer, Management, Provider, Section, Text};
-use super::raw::{RawEntry, RawKind, RawManagement, RawText};
+use super::entry::{
+    Analogy, Comparison, Entry, EntryKind, FactAspect, Layer, Management, Provider, Section, SectionItem, Text,
+};
+use super::raw::{RawEntry, RawKind, RawManagement, RawSection, RawText};
 use crate::located_toml::{self, line_column};
 
 /// One knowledge file's name and contents, from disk or compiled in.
@@ -87,6 +89,8 @@ fn list_errors(errors: &[LoadError]) -> String {
 #[derive(Clone, Debug)]
 pub struct KnowledgeBase {
     entries: Vec<Entry>,
+    /// Every fact, derived from `entries` once at load.
+    facts: Vec<super::Fact>,
     version: String,
     origin: String,
 }
@@ -130,19 +134,19 @@ impl KnowledgeBase {
         let mut errors = Vec::new();
         let mut entries = Vec::new();
         let mut id_spans: Vec<(usize, Range<usize>)> = Vec::new();
-        let mut related_spans: Vec<Vec<Range<usize>>> = Vec::new();
+        let mut references: Vec<Vec<Reference>> = Vec::new();
         let mut parsed_files = Vec::new();
         for (index, file) in files.iter().enumerate() {
             let mut check = Checker::new(file);
-            if let Some((entry, id_span, related)) = check.entry() {
+            if let Some((entry, id_span, referenced)) = check.entry() {
                 entries.push(entry);
                 id_spans.push((index, id_span));
-                related_spans.push(related);
+                references.push(referenced);
                 parsed_files.push(index);
             }
             errors.extend(check.errors);
         }
-        cross_check(&files, &entries, &id_spans, &related_spans, &mut errors);
+        cross_check(&files, &entries, &id_spans, &references, &mut errors);
         if !errors.is_empty() {
             return Err(KnowledgeError::Invalid(errors));
         }
@@ -150,8 +154,10 @@ impl KnowledgeBase {
             return Err(KnowledgeError::Empty(PathBuf::from(origin)));
         }
         entries.sort_by_key(|entry| entry.kind == EntryKind::Topic);
+        let facts = super::facts::facts_of(&entries);
         Ok(KnowledgeBase {
             entries,
+            facts,
             version: content_version(&files),
             origin: origin.to_string(),
         })
@@ -160,6 +166,17 @@ impl KnowledgeBase {
     /// All entries: models first, then topics, each group in file-name order.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// Every fact of every entry, in entry order: the unit retrieval scores and grounding
+    /// sends (see [`Fact`](super::Fact)).
+    pub fn facts(&self) -> &[super::Fact] {
+        &self.facts
+    }
+
+    /// The position of the entry with this id in [`KnowledgeBase::entries`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.entries.iter().position(|entry| entry.id == id)
     }
 
     /// The entry with this id.
@@ -203,7 +220,7 @@ fn cross_check(
     files: &[SourceFile],
     entries: &[Entry],
     id_spans: &[(usize, Range<usize>)],
-    related_spans: &[Vec<Range<usize>>],
+    references: &[Vec<Reference>],
     errors: &mut Vec<LoadError>,
 ) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -223,20 +240,15 @@ fn cross_check(
     let ids: HashSet<&str> = entries.iter().map(|entry| entry.id.as_str()).collect();
     for (position, entry) in entries.iter().enumerate() {
         let file = &files[id_spans[position].0];
-        for (index, related) in entry.related.iter().enumerate() {
-            if !ids.contains(related.as_str()) || *related == entry.id {
-                let message = if *related == entry.id {
+        for reference in &references[position] {
+            let itself = reference.field.starts_with("related") && reference.id == entry.id;
+            if !ids.contains(reference.id.as_str()) || itself {
+                let message = if itself {
                     "an entry cannot be related to itself".to_string()
                 } else {
-                    format!("unknown entry id `{related}`")
+                    format!("unknown entry id `{}`", reference.id)
                 };
-                errors.push(located(
-                    file,
-                    &entry.id,
-                    Some(&format!("related[{index}]")),
-                    related_spans[position][index].clone(),
-                    message,
-                ));
+                errors.push(located(file, &entry.id, Some(&reference.field), reference.span.clone(), message));
             }
         }
     }
@@ -270,6 +282,14 @@ fn located(file: &SourceFile, entry: &str, field: Option<&str>, span: Range<usiz
     }
 }
 
+/// An entry id named inside a file (`related`, a section's `about`), checked once all
+/// entries are known.
+struct Reference {
+    field: String,
+    id: String,
+    span: Range<usize>,
+}
+
 /// Validates one file, collecting every problem it finds.
 struct Checker<'a> {
     file: &'a SourceFile,
@@ -297,8 +317,8 @@ impl<'a> Checker<'a> {
         self.errors.push(error);
     }
 
-    /// The entry, its id span and the spans of its `related` ids; `None` when serde failed.
-    fn entry(&mut self) -> Option<(Entry, Range<usize>, Vec<Range<usize>>)> {
+    /// The entry, its id span and the entry ids it names; `None` when serde failed.
+    fn entry(&mut self) -> Option<(Entry, Range<usize>, Vec<Reference>)> {
         let raw = match located_toml::parse::<RawEntry>(&self.file.text) {
             Ok(raw) => {
                 self.entry = raw.id.get_ref().clone();
@@ -347,7 +367,16 @@ impl<'a> Checker<'a> {
             );
         }
         let related = raw.related.iter().map(|id| id.get_ref().trim().to_string()).collect();
-        let related_spans = raw.related.iter().map(Spanned::span).collect();
+        let mut references: Vec<Reference> = raw
+            .related
+            .iter()
+            .enumerate()
+            .map(|(index, id)| Reference {
+                field: format!("related[{index}]"),
+                id: id.get_ref().trim().to_string(),
+                span: id.span(),
+            })
+            .collect();
         let entry = Entry {
             id,
             kind: match raw.kind {
@@ -400,13 +429,64 @@ impl<'a> Checker<'a> {
                 .sections
                 .iter()
                 .enumerate()
-                .map(|(index, section)| Section {
-                    title: self.text(&format!("sections[{index}].title"), &section.title, false),
-                    body: self.text(&format!("sections[{index}].body"), &section.body, true),
-                })
+                .map(|(index, section)| self.section(index, section, &mut references))
                 .collect(),
         };
-        Some((entry, raw.id.span(), related_spans))
+        Some((entry, raw.id.span(), references))
+    }
+
+    fn section(&mut self, index: usize, raw: &RawSection, references: &mut Vec<Reference>) -> Section {
+        let field = format!("sections[{index}]");
+        let mut about = |checker: &mut Checker, field: String, value: &Option<Spanned<String>>| {
+            value.as_ref().map(|id| {
+                let text = checker.plain(&field, id);
+                references.push(Reference {
+                    field,
+                    id: text.clone(),
+                    span: id.span(),
+                });
+                text
+            })
+        };
+        let section_about = about(self, format!("{field}.about"), &raw.about);
+        let items = raw
+            .items
+            .iter()
+            .enumerate()
+            .map(|(item_index, item)| {
+                let item_field = format!("{field}.items[{item_index}]");
+                SectionItem {
+                    about: about(self, format!("{item_field}.about"), &item.about),
+                    aspect: self.aspect(&format!("{item_field}.aspect"), &item.aspect),
+                    text: self.pair(&item_field, &item.en, &item.ko, true),
+                }
+            })
+            .collect();
+        Section {
+            title: self.text(&format!("{field}.title"), &raw.title, false),
+            body: self.text(&format!("{field}.body"), &raw.body, true),
+            about: section_about,
+            aspect: self.aspect(&format!("{field}.aspect"), &raw.aspect),
+            items,
+        }
+    }
+
+    fn aspect(&mut self, field: &str, raw: &Option<Spanned<String>>) -> Option<FactAspect> {
+        let raw = raw.as_ref()?;
+        let aspect = FactAspect::from_key(raw.get_ref().trim());
+        if aspect.is_none() || aspect == Some(FactAspect::Name) {
+            let known: Vec<&str> = FactAspect::ALL
+                .iter()
+                .filter(|aspect| **aspect != FactAspect::Name)
+                .map(|aspect| aspect.key())
+                .collect();
+            self.error(
+                field,
+                raw.span(),
+                format!("unknown aspect `{}`; use one of {}", raw.get_ref(), known.join(", ")),
+            );
+        }
+        aspect
     }
 
     fn plain(&mut self, field: &str, value: &Spanned<String>) -> String {

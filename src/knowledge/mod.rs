@@ -6,10 +6,13 @@
 
 mod builtin;
 mod entry;
+mod facts;
 mod load;
 mod raw;
 
 pub use builtin::builtin_files;
-pub use entry::{Analogy, Comparison, Entry, EntryKind, Lang, Layer, Management, Provider, Section, Text};
+pub use entry::{
+    Analogy, Comparison, Entry, EntryKind, Fact, FactAspect, Lang, Layer, Management, Provider, Section, SectionItem, Text,
+};
 pub(crate) use load::is_hangul;
 pub use load::{KnowledgeBase, KnowledgeError, LoadError, SourceFile};

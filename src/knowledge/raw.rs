@@ -60,6 +60,22 @@ pub(super) struct RawManagement {
 pub(super) struct RawSection {
     pub title: RawText,
     pub body: RawText,
+    /// What the section is about when it is another entry (a row of the overview about PaaS).
+    pub about: Option<Spanned<String>>,
+    /// The kind of fact the section states (`history`, `role`, `layer`, ...).
+    pub aspect: Option<Spanned<String>>,
+    #[serde(default)]
+    pub items: Vec<RawItem>,
+}
+
+/// One fact inside a section: a table row, a role with its examples, a date.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawItem {
+    pub about: Option<Spanned<String>>,
+    pub aspect: Option<Spanned<String>>,
+    pub en: Spanned<String>,
+    pub ko: Spanned<String>,
 }
 
 #[derive(Deserialize)]
