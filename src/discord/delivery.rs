@@ -248,7 +248,8 @@ async fn set_stage(ctx: Context<'_>, stage: Stage) {
 }
 
 /// The answer to `question` from `user` (whose LLM answers the assistant may limit): the
-/// offline one at once when no LLM is configured or nothing in the knowledge base matches;
+/// offline one at once when no LLM is configured, nothing in the knowledge base matches or the
+/// question is small talk (a greeting needs no model, nor a share of the user's quota);
 /// otherwise the destination is deferred first (Discord wants an acknowledgement within 3
 /// seconds) and the LLM's answer is streamed into it.
 pub(super) async fn answer(
@@ -258,7 +259,7 @@ pub(super) async fn answer(
     destination: &mut Destination<'_>,
 ) -> Result<Reply, Error> {
     let offline = assistant.answer(question);
-    if !assistant.llm_enabled() || offline.kind == ReplyKind::DontKnow {
+    if !assistant.llm_enabled() || matches!(offline.kind, ReplyKind::DontKnow | ReplyKind::SmallTalk) {
         return Ok(offline);
     }
     destination.defer().await?;

@@ -1,5 +1,7 @@
 //! Renders a [`Reply`] (and the help text) into Discord embeds that respect every Discord limit,
-//! by splitting into more fields, embeds and messages, never by failing or dropping text.
+//! by splitting into more fields, embeds and messages, never by failing or dropping text (the
+//! one cut: a reply's lead, the direct answer of one to three sentences, is at most one
+//! description, and a longer one ends in "…").
 //!
 //! Pure: plain data in, plain [`Embed`]s out; [`Embed::to_serenity`] is the only step that
 //! touches serenity's builders. Lengths are counted in UTF-16 code units, which is never less
@@ -8,7 +10,7 @@
 use serenity::builder::{CreateEmbed, CreateEmbedFooter};
 
 use super::locale;
-use crate::assistant::{Mode, Reply, ReplyKind};
+use crate::assistant::{Mode, Reply, ReplyKind, ReplySection};
 use crate::knowledge::{EntryKind, KnowledgeBase, Lang};
 
 /// A message's `content`.
@@ -44,13 +46,15 @@ const COLOUR_LLM: u32 = 0x58_65_F2;
 const COLOUR_FALLBACK: u32 = 0xE6_7E_22;
 const COLOUR_DONT_KNOW: u32 = 0x95_A5_A6;
 const COLOUR_HELP: u32 = 0x58_65_F2;
+/// Small talk is about the bot itself, like the help.
+const COLOUR_SMALL_TALK: u32 = COLOUR_HELP;
 
 /// One embed, as plain data.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Embed {
     /// Only the first embed of an answer has one.
     pub title: Option<String>,
-    /// The answer's lead, or its continuation.
+    /// The answer's lead (or, without one, its first section), or its continuation.
     pub description: Option<String>,
     /// The sections.
     pub fields: Vec<Field>,
@@ -75,7 +79,8 @@ pub(super) struct Field {
 pub(super) struct Document {
     /// The title of the whole answer.
     pub title: String,
-    /// The first part, shown as the description.
+    /// The first part, shown as the description (continued in more embeds when longer than
+    /// one).
     pub lead: String,
     /// The other parts, as (heading, body); each becomes one or more fields.
     pub sections: Vec<(String, String)>,
@@ -129,31 +134,73 @@ pub(super) fn to_serenity(embeds: &[Embed]) -> Vec<CreateEmbed> {
     embeds.iter().map(Embed::to_serenity).collect()
 }
 
-/// A reply as messages of embeds: title, lead as the description, the other sections as
-/// fields, and a footer with the sources and the mode.
+/// A reply as messages of embeds: title, the lead as the description, the sections as fields,
+/// and a footer with the sources and the mode.
 pub(super) fn reply(reply: &Reply) -> Messages {
     layout(&document(reply))
 }
 
 /// A reply as a [`Document`].
+///
+/// The description is the reply's lead (the direct answer), cut to one description, and every
+/// section becomes fields after it. Without a lead, or for an LLM answer (whose text, its one
+/// section, already is the answer the lead would repeat), the first section is the description
+/// instead, continued over more embeds when it is longer. Small talk is one plain embed: no
+/// fields, no footer.
 pub(super) fn document(reply: &Reply) -> Document {
-    let mut sections = reply.sections.iter();
-    let lead = sections
-        .next()
-        .map(|section| {
-            if section.heading.is_empty() {
-                section.body.clone()
-            } else {
-                format!("**{}**\n{}", section.heading, section.body)
-            }
-        })
-        .unwrap_or_default();
+    if reply.kind == ReplyKind::SmallTalk {
+        return small_talk(reply);
+    }
+    let lead = reply.lead.trim();
+    let (lead, sections) = if lead.is_empty() || reply.mode == Mode::Llm {
+        let mut sections = reply.sections.iter();
+        let lead = sections.next().map(section_text).unwrap_or_default();
+        (lead, sections.as_slice())
+    } else {
+        (truncate(lead, DESCRIPTION_MAX), reply.sections.as_slice())
+    };
     Document {
         title: reply.title.clone(),
         lead,
-        sections: sections.map(|s| (s.heading.clone(), s.body.clone())).collect(),
+        sections: sections.iter().map(|s| (s.heading.clone(), s.body.clone())).collect(),
         footer: footer(reply),
         colour: colour(reply),
+    }
+}
+
+/// A greeting or thanks answered: the title, then the lead and the section(s) as one
+/// description; it rests on no sources, so there is no footer.
+fn small_talk(reply: &Reply) -> Document {
+    let lead = reply.lead.trim();
+    let mut parts: Vec<String> = Vec::new();
+    if !lead.is_empty() {
+        parts.push(lead.to_string());
+    }
+    for section in &reply.sections {
+        // a section that only repeats the lead says nothing new
+        if section.heading.trim().is_empty() && section.body.trim() == lead {
+            continue;
+        }
+        let text = section_text(section);
+        if !text.trim().is_empty() {
+            parts.push(text);
+        }
+    }
+    Document {
+        title: reply.title.clone(),
+        lead: parts.join("\n\n"),
+        sections: Vec::new(),
+        footer: String::new(),
+        colour: COLOUR_SMALL_TALK,
+    }
+}
+
+/// A section as description text: its heading in bold over its body.
+fn section_text(section: &ReplySection) -> String {
+    if section.heading.trim().is_empty() {
+        section.body.clone()
+    } else {
+        format!("**{}**\n{}", section.heading.trim(), section.body)
     }
 }
 
@@ -562,6 +609,155 @@ mod tests {
     }
 
     #[test]
+    fn the_lead_is_the_description_and_every_section_a_field_after_it() {
+        let mut reply = reply_with(
+            "IaaS (Infrastructure as a Service)",
+            vec![
+                ("What it is", "Servers for rent.".to_string()),
+                ("Pros", "• Flexible".to_string()),
+            ],
+            1,
+        );
+        reply.lead = " IaaS rents you servers, storage and networks; you run the rest. ".to_string();
+        let messages = super::reply(&reply);
+        limits_hold(&messages);
+        assert_eq!(
+            messages,
+            vec![vec![Embed {
+                title: Some("IaaS (Infrastructure as a Service)".to_string()),
+                description: Some("IaaS rents you servers, storage and networks; you run the rest.".to_string()),
+                fields: vec![
+                    Field {
+                        name: "What it is".to_string(),
+                        value: "Servers for rent.".to_string(),
+                    },
+                    Field {
+                        name: "Pros".to_string(),
+                        value: "• Flexible".to_string(),
+                    },
+                ],
+                footer: Some("Sources: Entry 0 · offline answer from the knowledge base".to_string()),
+                colour: COLOUR_OFFLINE,
+            }]]
+        );
+        // a fallback is the offline answer: its lead shows too
+        reply.mode = Mode::Fallback;
+        let messages = super::reply(&reply);
+        assert!(messages[0][0]
+            .description
+            .as_deref()
+            .is_some_and(|d| d.starts_with("IaaS rents")));
+        assert_eq!(messages[0][0].fields.len(), 2);
+    }
+
+    #[test]
+    fn an_llm_answer_shows_its_text_not_the_lead_again() {
+        let mut reply = reply_with(
+            "SaaS",
+            vec![("", "SaaS is software you rent. You log in.".to_string())],
+            1,
+        );
+        reply.mode = Mode::Llm;
+        reply.lead = "SaaS is software you rent.".to_string();
+        let messages = super::reply(&reply);
+        limits_hold(&messages);
+        let embed = &messages[0][0];
+        assert_eq!(
+            embed.description.as_deref(),
+            Some("SaaS is software you rent. You log in.")
+        );
+        assert!(embed.fields.is_empty());
+        assert_eq!(
+            squeeze(&all_text(&messages)).matches("SaaSissoftwareyourent").count(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_long_lead_is_cut_to_one_description_and_every_limit_still_holds() {
+        let mut reply = reply_with(&"T".repeat(1000), vec![("What it is", "Servers.".to_string())], 3);
+        reply.lead = "x".repeat(5000);
+        let messages = super::reply(&reply);
+        limits_hold(&messages);
+        let description = messages[0][0].description.as_deref().unwrap_or("");
+        assert_eq!(length(description), DESCRIPTION_MAX);
+        assert!(description.ends_with('…'), "the cut is marked");
+        assert_eq!(messages[0][0].fields[0].name, "What it is");
+
+        // with a long lead and sections to fill several messages, nothing of the sections is lost
+        let sentence = "IaaS rents out servers, storage and networks; you run everything above them. ";
+        let sections: Vec<(&str, String)> = (0..30)
+            .map(|i| match i % 2 {
+                0 => ("Heading", sentence.repeat(30)),
+                _ => ("한국어 제목", "서버와 스토리지를 빌려 씁니다. ".repeat(70)),
+            })
+            .collect();
+        let expected: String = sections.iter().map(|(_, body)| squeeze(body)).collect();
+        let mut reply = reply_with("Long", sections, 12);
+        reply.lead = "🚀".repeat(3000); // 6,000 UTF-16 units
+        let messages = super::reply(&reply);
+        limits_hold(&messages);
+        assert!(messages.len() > 2, "{} messages", messages.len());
+        let lead = messages[0][0].description.as_deref().unwrap_or("");
+        assert!(length(lead) <= DESCRIPTION_MAX && lead.ends_with('…'));
+        let fields: String = messages
+            .iter()
+            .flatten()
+            .flat_map(|embed| embed.fields.iter().map(|f| f.value.as_str()))
+            .collect();
+        assert_eq!(squeeze(&fields), expected);
+        assert!(messages
+            .last()
+            .and_then(|m| m.last())
+            .is_some_and(|e| e.footer.is_some()));
+    }
+
+    #[test]
+    fn small_talk_is_one_plain_embed_without_sources() {
+        let mut reply = reply_with(
+            "Hi!",
+            vec![("", "Ask me about IaaS, PaaS, SaaS and more.".to_string())],
+            0,
+        );
+        reply.kind = ReplyKind::SmallTalk;
+        reply.lead = "Hello! I explain cloud service models.".to_string();
+        let messages = super::reply(&reply);
+        limits_hold(&messages);
+        assert_eq!(
+            messages,
+            vec![vec![Embed {
+                title: Some("Hi!".to_string()),
+                description: Some(
+                    "Hello! I explain cloud service models.\n\nAsk me about IaaS, PaaS, SaaS and more.".to_string()
+                ),
+                fields: Vec::new(),
+                footer: None,
+                colour: COLOUR_SMALL_TALK,
+            }]]
+        );
+        // even if the engine named sources, small talk shows none; a section repeating the lead
+        // is not shown twice, and without a lead the section alone is the description
+        reply.sources = reply_with("", vec![], 2).sources;
+        reply.sections[0].body = reply.lead.clone();
+        let messages = super::reply(&reply);
+        assert_eq!(
+            messages[0][0].description.as_deref(),
+            Some("Hello! I explain cloud service models.")
+        );
+        assert!(messages.iter().flatten().all(|e| e.footer.is_none()));
+        reply.lead.clear();
+        let messages = super::reply(&reply);
+        assert_eq!(
+            messages[0][0].description.as_deref(),
+            Some("Hello! I explain cloud service models.")
+        );
+        assert!(messages
+            .iter()
+            .flatten()
+            .all(|e| e.footer.is_none() && e.fields.is_empty()));
+    }
+
+    #[test]
     fn footers_name_at_most_five_sources_and_say_the_mode_in_the_reply_language() {
         let mut reply = reply_with("t", vec![("", "x".to_string())], 7);
         reply.lang = Lang::Ko;
@@ -716,9 +912,17 @@ mod tests {
         let snapshot = assistant.snapshot();
         for entry in snapshot.knowledge().entries() {
             for lang in [Lang::En, Lang::Ko] {
-                let reply = assistant.model(&entry.id, lang).expect("every id resolves");
+                let mut reply = assistant.model(&entry.id, lang).expect("every id resolves");
                 let messages = super::reply(&reply);
                 limits_hold(&messages);
+                // and with a lead as long as a description, in front of every section
+                reply.lead = entry.summary.get(lang).repeat(40);
+                let with_lead = super::reply(&reply);
+                limits_hold(&with_lead);
+                assert_eq!(
+                    with_lead[0][0].fields.first().map(|f| f.name.as_str()),
+                    reply.sections.first().map(|s| s.heading.as_str())
+                );
                 let sizes: Vec<usize> = messages.iter().map(|m| m.iter().map(Embed::size).sum()).collect();
                 println!("{} {lang}: {} message(s) {sizes:?}", entry.id, messages.len());
             }

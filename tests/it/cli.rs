@@ -41,10 +41,35 @@ fn json_output_has_the_documented_fields() {
     assert_eq!(value["lang"], "en");
     assert_eq!(value["kind"], "answer");
     assert_eq!(value["mode"], "offline");
+    assert!(value["title"].is_string(), "{value}");
+    assert!(value["lead"].is_string(), "the direct answer, possibly empty: {value}");
+    assert!(value["sections"].is_array(), "{value}");
     assert_eq!(value["sources"][0]["id"], "paas");
     assert!(value["sources"][0]["score"].as_f64().is_some());
     let answer = value["answer"].as_str().expect("answer is text");
     assert!(answer.starts_with("PaaS — Cons"), "leads with the cons: {answer}");
+}
+
+#[test]
+fn json_has_a_lead_and_text_shows_it_before_the_first_section() {
+    for question in ["what are the downsides of PaaS?", "IaaS가 뭐야?", "best pizza in town"] {
+        let value = json(&xaas(&["ask", "--json", question]));
+        let lead = value["lead"]
+            .as_str()
+            .expect("`lead` is text, empty when there is none");
+        let output = xaas(&["ask", question]);
+        assert!(output.status.success());
+        let text = stdout(&output);
+        let first_heading = text.find("\n## ").unwrap_or(text.len());
+        if lead.trim().is_empty() {
+            continue;
+        }
+        let at = text
+            .find(lead.trim())
+            .unwrap_or_else(|| panic!("the lead is shown: {text}"));
+        assert!(at < first_heading, "the lead comes before the sections: {text}");
+        assert!(at > text.find('=').unwrap_or(0), "and after the title: {text}");
+    }
 }
 
 #[test]

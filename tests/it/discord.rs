@@ -471,6 +471,14 @@ async fn model_answers_at_once_in_the_users_locale() {
         !response["embeds"][0]["fields"].as_array().is_none_or(Vec::is_empty),
         "sections are fields"
     );
+    assert!(
+        !response["embeds"][0]["description"]
+            .as_str()
+            .unwrap_or("")
+            .trim()
+            .is_empty(),
+        "the lead (or the first section) comes first, as the description: {response}"
+    );
 
     let token = bot.slash("model", json!([{"name": "name", "type": 3, "value": "사스"}]), "ko");
     let response = bot.response(&token).await;
