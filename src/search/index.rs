@@ -1,14 +1,18 @@
-//! The search index: BM25F over the fields of every entry, explicit mentions of names,
-//! aliases and products, typo tolerance for Latin words, and the off-topic gate.
+//! The search index over facts: every fact is a small document, and each entry is ranked by
+//! BM25F over the fields made of the facts *about* it (a row of the overview about PaaS
+//! counts for PaaS, not for the overview). The facts themselves are ranked too, so answers
+//! lead with the fact that matched. Mentions and typos live in `mentions`, the off-topic gate
+//! in `gate`.
 //!
 //! Retrieval terms live in the knowledge files (names, aliases, providers, prose); this
-//! module holds only language-level cue words, never entry-specific ones.
+//! module holds no entry-specific word.
 
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
 
 use super::analyzer::{self, Script, Word};
-use crate::knowledge::{Entry, KnowledgeBase};
+use super::gate::{beginnings_of, is_arithmetic, ANALOGY_CUES, DOMAIN_CUES, MIN_COVERAGE, OTHER_DOMAIN_WORDS};
+use super::mentions::{letter_counts, phrases_of, Mention, MentionKind};
+use crate::knowledge::{FactAspect, KnowledgeBase};
 
 /// Where in an entry a term was found; weights differ, and the assistant leads its answer
 /// with the part of the entry that matched best.
@@ -66,6 +70,24 @@ impl Field {
     fn slot(self) -> usize {
         self as usize
     }
+
+    /// The field a fact of this aspect is indexed in.
+    fn of(aspect: FactAspect) -> Field {
+        match aspect {
+            FactAspect::Name => Field::Name,
+            FactAspect::Definition => Field::Summary,
+            FactAspect::Analogy => Field::Analogies,
+            FactAspect::Feature => Field::Features,
+            FactAspect::Provider => Field::Providers,
+            FactAspect::UseCase => Field::UseCases,
+            FactAspect::Pro => Field::Pros,
+            FactAspect::Con => Field::Cons,
+            FactAspect::Customer | FactAspect::Manage => Field::Comparison,
+            FactAspect::History | FactAspect::Role | FactAspect::Layer | FactAspect::Example | FactAspect::Section => {
+                Field::Sections
+            }
+        }
+    }
 }
 
 const FIELDS: usize = Field::ALL.len();
@@ -74,12 +96,10 @@ const B: f32 = 0.75;
 /// The most words of a question that are looked at: a question is answered about its
 /// beginning, and search time stays bounded for any input.
 const MAX_WORDS: usize = 48;
-/// The longest name, alias or product, in words.
-const MAX_PHRASE_WORDS: usize = 6;
 /// Below this BM25 score, a question that mentions no entry is off-topic.
 const MIN_SCORE: f32 = 2.0;
-/// At least this share of a question's topic words must occur in the knowledge base.
-const MIN_COVERAGE: f32 = 0.5;
+/// Facts kept in [`Search::facts`]: enough to lead any answer and ground any prompt.
+const MAX_FACTS: usize = 32;
 /// A hit is kept as a source while it scores this share of the best hit.
 const RELATIVE_CUT: f32 = 0.35;
 /// Sources kept at most.
@@ -87,219 +107,7 @@ const MAX_HITS: usize = 4;
 /// What an explicit mention adds to an entry's score, so a named entry always ranks first.
 const MENTION_BONUS: f32 = 100.0;
 
-/// Words that ask for an analogy (checked as substrings of the normalized question).
-const ANALOGY_CUES: &[&str] = &[
-    "비유",
-    "비슷",
-    "빗대",
-    "같은",
-    "같아",
-    "처럼",
-    "마치",
-    "닮",
-    "analog",
-    "metaphor",
-    "like a",
-    "like an",
-    "similar",
-    "resembl",
-    "compared to a",
-];
-/// Words that say the question is about cloud service models at all.
-const DOMAIN_CUES: &[&str] = &[
-    "클라우드",
-    "모델",
-    "서비스형",
-    "cloud",
-    "model",
-    "as a service",
-    "as-a-service",
-    "xaas",
-];
 
-/// Words of other domains people chat about (money, food, sport, entertainment, health,
-/// small talk). Without a clear name of a model or topic, a question that uses one is not
-/// about the knowledge base, however many of its other words occur there ("should I buy
-/// nvidia stock" shares `buy` and `nvidia` with GPUaaS). Matched against whole words.
-const OTHER_DOMAIN_WORDS: &[&str] = &[
-    "stock",
-    "stocks",
-    "shares",
-    "invest",
-    "investing",
-    "investment",
-    "crypto",
-    "bitcoin",
-    "dividend",
-    "recipe",
-    "recipes",
-    "lunch",
-    "dinner",
-    "breakfast",
-    "snack",
-    "pizza",
-    "burger",
-    "beer",
-    "wine",
-    "movie",
-    "movies",
-    "film",
-    "song",
-    "songs",
-    "lyrics",
-    "football",
-    "soccer",
-    "baseball",
-    "basketball",
-    "nba",
-    "nfl",
-    "horoscope",
-    "girlfriend",
-    "boyfriend",
-    "dating",
-    "joke",
-    "poem",
-    "headache",
-    "flu",
-    "주식",
-    "코인",
-    "비트코인",
-    "배당",
-    "점심",
-    "저녁",
-    "아침밥",
-    "메뉴",
-    "맛집",
-    "레시피",
-    "요리법",
-    "맥주",
-    "소주",
-    "영화",
-    "드라마",
-    "노래",
-    "가사",
-    "축구",
-    "야구",
-    "농구",
-    "운세",
-    "연애",
-    "여자친구",
-    "남자친구",
-    "감기",
-    "두통",
-    "농담",
-];
-
-/// Words that ask about a part of any entry (its downsides, providers, features): they carry
-/// no entry of their own, but a question made of a name and one of them is on topic.
-const ASPECT_WORDS: &[&str] = &[
-    "단점",
-    "장점",
-    "특징",
-    "장단점",
-    "약점",
-    "강점",
-    "한계",
-    "사례",
-    "활용",
-    "용도",
-    "비유",
-    "예시",
-    "제공업체",
-    "업체",
-    "회사",
-    "제품",
-    "고객",
-    "관리",
-    "책임",
-    "downside",
-    "downsid",
-    "upside",
-    "pro",
-    "con",
-    "advantage",
-    "advantag",
-    "disadvantage",
-    "disadvantag",
-    "benefit",
-    "drawback",
-    "feature",
-    "featur",
-    "provider",
-    "vendor",
-    "product",
-    "customer",
-    "example",
-    "analogy",
-    "analogi",
-    "limitation",
-    "weakness",
-    "strength",
-    "use",
-];
-
-/// Words and signs of arithmetic, which is never about the knowledge base.
-const ARITHMETIC_WORDS: &[&str] = &[
-    "plus",
-    "minus",
-    "times",
-    "divided",
-    "multiplied",
-    "더하기",
-    "빼기",
-    "곱하기",
-    "나누기",
-    "곱하면",
-    "더하면",
-];
-
-/// A bare number (`2`, `17`, `2023`), as opposed to a word with digits in it (`ec2`, `s3`).
-fn is_number(word: &Word) -> bool {
-    word.text.chars().all(|c| c.is_ascii_digit())
-}
-
-/// "What is 17 times 23", "2 더하기 2는?": two numbers and an operator between them.
-fn is_arithmetic(question: &str, words: &[Word]) -> bool {
-    let numbers = words.iter().filter(|word| is_number(word)).count();
-    numbers >= 2
-        && (words.iter().any(|word| ARITHMETIC_WORDS.contains(&word.text.as_str()))
-            || question.contains(['+', '*', '×', '÷', '=']))
-}
-
-/// How an entry was named in a question.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MentionKind {
-    /// By id, name, full name or alias.
-    Name,
-    /// By a product or provider name that belongs to this entry alone.
-    Product,
-}
-
-/// An entry named explicitly in a question, in the order the question names them.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Mention {
-    /// Index into [`KnowledgeBase::entries`].
-    pub entry: usize,
-    /// Name or product.
-    pub kind: MentionKind,
-    /// The words that matched, as normalized.
-    pub text: String,
-    /// Which of the question's words matched.
-    pub words: Range<usize>,
-}
-
-impl Mention {
-    /// A mention that may be an everyday word rather than a name: a one-word product
-    /// (`lambda` is also a programming term, `excel` a verb) or a Hangul alias of one or two
-    /// syllables (`파스` is also a pain patch, `카스` a beer). Such a mention counts only when
-    /// whatever else the question says is about the knowledge base too.
-    pub fn is_weak(&self) -> bool {
-        let short_hangul =
-            self.text.chars().all(|c| c.is_alphabetic() && !c.is_ascii()) && self.text.chars().count() <= 2;
-        let one_word_product = self.kind == MentionKind::Product && self.words.len() == 1;
-        short_hangul || one_word_product
-    }
-}
 
 /// One retrieved entry.
 #[derive(Clone, Debug, PartialEq)]
@@ -329,48 +137,87 @@ pub struct Search {
     /// Every matching entry ranked by its text alone, names aside, even when the named
     /// entries fill [`Search::hits`]; empty when off-topic.
     pub by_text: Vec<Hit>,
+    /// The best-matching facts, best first (at most 32); empty when off-topic.
+    pub facts: Vec<FactHit>,
 }
 
-struct Posting {
+/// One retrieved fact.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FactHit {
+    /// Index into [`KnowledgeBase::facts`].
+    pub fact: usize,
+    /// BM25 relevance of the fact's own text.
+    pub score: f32,
+}
+
+/// One term's occurrences in one fact.
+pub(super) struct Posting {
+    /// The entry the fact is about.
     entry: usize,
-    field: Field,
+    /// The fact.
+    fact: u32,
+    pub(super) field: Field,
     count: f32,
+    /// Whether it counts for the entry: a section heading is indexed with every item under it,
+    /// but counts for the entry once.
+    for_entry: bool,
 }
 
 /// The index over one knowledge base; rebuilt whenever the knowledge base changes.
 pub struct Index {
-    postings: HashMap<String, (f32, Vec<Posting>)>,
+    pub(super) postings: HashMap<String, (f32, Vec<Posting>)>,
     field_lengths: Vec<[f32; FIELDS]>,
     average_lengths: [f32; FIELDS],
-    phrases: HashMap<String, (usize, MentionKind)>,
+    /// Terms per fact, and their average, for the facts' own BM25.
+    fact_lengths: Vec<f32>,
+    average_fact_length: f32,
+    /// The aspect of each fact: facts of analogies count only when analogies are asked for.
+    fact_fields: Vec<Field>,
+    pub(super) phrases: HashMap<String, (usize, MentionKind)>,
     /// Latin words of names, aliases and products that typos are corrected towards, each
     /// with its bag of letters (see [`letter_counts`]), counted once here and not per question.
-    typo_vocabulary: Vec<(String, [u8; 37])>,
+    pub(super) typo_vocabulary: Vec<(String, [u8; 37])>,
     /// Latin words of provider and product names (`kubernetes`, `heroku`): a typo corrected
     /// into one of them stands even outside a full name.
-    product_words: HashSet<String>,
+    pub(super) product_words: HashSet<String>,
     /// Whole Hangul words of the knowledge text outside analogies, for the off-topic gate:
     /// two-syllable chunks are good for ranking but too loose to say a word is known.
-    hangul_words: HashSet<String>,
+    pub(super) hangul_words: HashSet<String>,
     /// Whole Hangul words of analogies, known only when a question asks for an analogy.
-    analogy_hangul_words: HashSet<String>,
+    pub(super) analogy_hangul_words: HashSet<String>,
     /// The first three or more syllables of longer known words: people shorten loanwords
     /// (`온프레` for 온프레미스, `쿠버네` for 쿠버네티스).
-    hangul_beginnings: HashSet<String>,
+    pub(super) hangul_beginnings: HashSet<String>,
     /// The largest inverse document frequency: what an unknown word weighs in the gate.
-    max_idf: f32,
+    pub(super) max_idf: f32,
 }
 
 impl Index {
-    /// Builds the index: every field of every entry in both languages.
+    /// Builds the index: every fact of every entry in both languages.
     pub fn build(knowledge: &KnowledgeBase) -> Index {
         let entries = knowledge.entries();
+        let facts = knowledge.facts();
         let mut counts: HashMap<String, Vec<Posting>> = HashMap::new();
         let mut field_lengths = vec![[0.0; FIELDS]; entries.len()];
+        let mut fact_lengths = vec![0.0f32; facts.len()];
+        let mut fact_fields = Vec::with_capacity(facts.len());
         let mut hangul_words = HashSet::new();
         let mut analogy_hangul_words = HashSet::new();
-        for (position, entry) in entries.iter().enumerate() {
-            for_each_field_text(entry, |field, text| {
+        let mut previous_heading: Option<&crate::knowledge::Text> = None;
+        for (position, fact) in facts.iter().enumerate() {
+            let field = Field::of(fact.aspect);
+            fact_fields.push(field);
+            // A heading counts for the entry with the first fact under it only.
+            let heading_for_entry = fact.heading.is_some() && fact.heading.as_ref() != previous_heading;
+            previous_heading = fact.heading.as_ref();
+            let texts = [
+                (fact.heading.as_ref().map(|h| h.en.as_str()), heading_for_entry),
+                (fact.heading.as_ref().map(|h| h.ko.as_str()), heading_for_entry),
+                (Some(fact.text.en.as_str()), true),
+                (Some(fact.text.ko.as_str()), true),
+            ];
+            for (text, for_entry) in texts {
+                let Some(text) = text else { continue };
                 let words = analyzer::words(text);
                 let known = if field == Field::Analogies {
                     &mut analogy_hangul_words
@@ -388,24 +235,30 @@ impl Index {
                     }
                 }
                 analyzer::for_each_term(&words, |term| {
-                    field_lengths[position][field.slot()] += 1.0;
+                    if for_entry {
+                        field_lengths[fact.about][field.slot()] += 1.0;
+                    }
+                    fact_lengths[position] += 1.0;
                     if !counts.contains_key(term) {
                         counts.insert(term.to_string(), Vec::new());
                     }
                     let Some(postings) = counts.get_mut(term) else { return };
-                    // Texts arrive entry by entry, so a repeat is almost always the last posting;
-                    // a second posting for the same entry and field scores the same (BM25F's
-                    // field term frequency is linear in the count).
-                    match postings.last_mut().filter(|p| p.entry == position && p.field == field) {
+                    // Texts arrive fact by fact, so a repeat is the last posting.
+                    match postings
+                        .last_mut()
+                        .filter(|p| p.fact as usize == position && p.for_entry == for_entry)
+                    {
                         Some(posting) => posting.count += 1.0,
                         None => postings.push(Posting {
-                            entry: position,
+                            entry: fact.about,
+                            fact: position as u32,
                             field,
                             count: 1.0,
+                            for_entry,
                         }),
                     }
                 });
-            });
+            }
         }
         let total = entries.len().max(1) as f32;
         let postings = counts
@@ -435,10 +288,14 @@ impl Index {
             .filter(|word| word.script == Script::Latin)
             .map(|word| word.text)
             .collect();
+        let average_fact_length = fact_lengths.iter().sum::<f32>() / (fact_lengths.len().max(1) as f32);
         Index {
             postings,
             field_lengths,
             average_lengths,
+            fact_lengths,
+            average_fact_length,
+            fact_fields,
             phrases,
             typo_vocabulary: typo_vocabulary
                 .into_iter()
@@ -492,7 +349,7 @@ impl Index {
             };
             let mut weighted = vec![0.0f32; self.field_lengths.len()];
             for posting in postings {
-                if posting.field == Field::Analogies && !asks_analogy {
+                if (posting.field == Field::Analogies && !asks_analogy) || !posting.for_entry {
                     continue;
                 }
                 let slot = posting.field.slot();
@@ -543,6 +400,7 @@ impl Index {
                 hits: Vec::new(),
                 corrections,
                 by_text: Vec::new(),
+                facts: Vec::new(),
             };
         }
         let text_scores = scores.clone();
@@ -575,177 +433,48 @@ impl Index {
         };
         hits.retain(|hit| mentions.iter().any(|m| m.entry == hit.entry) || hit.score >= floor * RELATIVE_CUT);
         hits.truncate(MAX_HITS.max(mentions.len()));
+        let facts = self.score_facts(&terms, asks_analogy);
         Search {
             words,
             mentions,
             hits,
             corrections,
             by_text,
+            facts,
         }
     }
+}
 
-    /// Replaces unknown Latin words of four or more letters by the closest name, alias or
-    /// product within one edit (two for words of eight or more letters).
-    fn correct_typos(&self, words: &mut [Word]) -> Vec<(usize, String, String)> {
-        let mut corrections = Vec::new();
-        for (index, word) in words.iter_mut().enumerate() {
-            let length = word.text.chars().count();
-            if word.script != Script::Latin
-                || length < 4
-                || analyzer::is_stopword(&word.text)
-                || self.postings.contains_key(analyzer::stem_latin(&word.text))
-                || word.text.chars().any(|c| c.is_ascii_digit())
-            {
+
+
+impl Index {
+    /// The facts' own BM25 over `terms`, best first; analogies only when asked for.
+    fn score_facts(&self, terms: &[String], asks_analogy: bool) -> Vec<FactHit> {
+        let mut scores = vec![0.0f32; self.fact_lengths.len()];
+        for term in terms {
+            let Some((idf, postings)) = self.postings.get(term) else {
                 continue;
-            }
-            let allowed = if length >= 8 { 2 } else { 1 };
-            let letters = letter_counts(&word.text);
-            let best = self
-                .typo_vocabulary
-                .iter()
-                .filter(|(known, _)| known.len().abs_diff(word.text.len()) <= allowed)
-                // Each edit changes the bag of letters by at most two: a cheap bound that
-                // skips most of the vocabulary before the edit distance is computed.
-                .filter(|(_, known_letters)| letter_difference(&letters, known_letters) <= 2 * allowed)
-                .map(|(known, _)| known)
-                .map(|known| (strsim::osa_distance(known, &word.text), known))
-                .filter(|(distance, _)| *distance <= allowed)
-                .min_by_key(|(distance, _)| *distance);
-            if let Some((_, known)) = best {
-                corrections.push((index, std::mem::replace(&mut word.text, known.clone()), known.clone()));
-            }
-        }
-        corrections
-    }
-
-    /// Entries named in the question, longest match first, left to right.
-    fn mentions(&self, words: &[Word]) -> Vec<Mention> {
-        let mut mentions: Vec<Mention> = Vec::new();
-        let mut start = 0;
-        while start < words.len() {
-            let mut matched = 0;
-            for end in (start + 1..=(start + MAX_PHRASE_WORDS).min(words.len())).rev() {
-                let key = phrase_key(words[start..end].iter().map(|word| word.text.as_str()));
-                if let Some((entry, kind)) = self.phrases.get(&key) {
-                    if !mentions.iter().any(|m| m.entry == *entry) {
-                        mentions.push(Mention {
-                            entry: *entry,
-                            kind: *kind,
-                            text: key,
-                            words: start..end,
-                        });
-                    }
-                    matched = end - start;
-                    break;
-                }
-            }
-            start += matched.max(1);
-        }
-        mentions
-    }
-
-    /// The share of the question's topic words that occur in the knowledge base; `None`
-    /// when the question has no topic words at all.
-    fn coverage(&self, words: &[Word], asks_analogy: bool) -> Option<f32> {
-        let known = |term: &str| {
-            self.postings
-                .get(term)
-                .is_some_and(|(_, postings)| postings.iter().any(|p| asks_analogy || p.field != Field::Analogies))
-        };
-        // Words weigh by how telling they are: a word of one entry says more than a word
-        // of every entry, and an unknown word weighs as much as the rarest known one.
-        let unknown_weight = self.max_idf;
-        // Known words weigh at least half an unknown one: a word found everywhere in the
-        // knowledge base (server, model) is common because it is the domain's own word.
-        let weight_of = |term: &str| {
-            self.postings
-                .get(term)
-                .map_or(unknown_weight * 0.5, |(idf, _)| idf.max(unknown_weight * 0.5))
-        };
-        let mut topic_weight = 0.0f32;
-        let mut known_weight = 0.0f32;
-        for word in words {
-            // One Hangul syllable (때, 집, 법) or a bare number (2, 17) says too little either
-            // way to count: "2 더하기 2" is not about the knowledge base because of the 2s.
-            if analyzer::is_stopword(&word.text)
-                || is_number(word)
-                || (word.script == Script::Hangul && word.text.chars().count() < 2)
-            {
-                continue;
-            }
-            let (found, term) = match word.script {
-                Script::Latin => {
-                    let stem = analyzer::stem_latin(&word.text);
-                    (known(stem) || ASPECT_WORDS.contains(&stem), stem)
-                }
-                Script::Hangul => (
-                    self.knows_hangul(&word.text, asks_analogy)
-                        || word
-                            .unstripped
-                            .as_ref()
-                            .is_some_and(|whole| self.knows_hangul(whole, asks_analogy))
-                        || ASPECT_WORDS.iter().any(|aspect| word.text.starts_with(aspect)),
-                    word.text.as_str(),
-                ),
             };
-            if found {
-                let weight = weight_of(term);
-                known_weight += weight;
-                topic_weight += weight;
-            } else if !(word.script == Script::Hangul && analyzer::looks_predicate(&word.text)) {
-                // An unknown verb or adjective form (먹는, 싶은데, 붙여) says how, not what:
-                // the nouns decide whether the question is about the knowledge base.
-                topic_weight += unknown_weight;
+            for posting in postings {
+                let fact = posting.fact as usize;
+                if self.fact_fields[fact] == Field::Analogies && !asks_analogy {
+                    continue;
+                }
+                let length = self.fact_lengths[fact] / self.average_fact_length.max(1.0);
+                let tf = posting.count / (1.0 - B + B * length);
+                scores[fact] += idf * tf * (K1 + 1.0) / (K1 + tf);
             }
         }
-        (topic_weight > 0.0).then(|| known_weight / topic_weight)
+        let mut hits: Vec<FactHit> = scores
+            .into_iter()
+            .enumerate()
+            .filter(|(_, score)| *score > 0.0)
+            .map(|(fact, score)| FactHit { fact, score })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
+        hits.truncate(MAX_FACTS);
+        hits
     }
-
-    /// Whether a Hangul word of a question is a word of the knowledge text: the word itself,
-    /// its longest known beginning of two or more syllables (`렌더링하려면` → `렌더링`, verb
-    /// endings), or two known words glued together (`클라우드컴퓨팅`).
-    fn knows_hangul(&self, word: &str, asks_analogy: bool) -> bool {
-        let is_known =
-            |text: &str| self.hangul_words.contains(text) || (asks_analogy && self.analogy_hangul_words.contains(text));
-        if is_known(word) || self.hangul_beginnings.contains(word) {
-            return true;
-        }
-        let bounds: Vec<usize> = word.char_indices().map(|(index, _)| index).skip(2).collect();
-        bounds.iter().any(|&end| is_known(&word[..end]))
-            || bounds
-                .iter()
-                .any(|&middle| is_known(&word[..middle]) && is_known(&word[middle..]))
-    }
-}
-
-/// Every beginning of three or more syllables of the words of four or more.
-fn beginnings_of(words: &HashSet<String>) -> HashSet<String> {
-    let mut beginnings = HashSet::new();
-    for word in words {
-        let bounds: Vec<usize> = word.char_indices().map(|(index, _)| index).collect();
-        for &end in bounds.iter().skip(3) {
-            beginnings.insert(word[..end].to_string());
-        }
-    }
-    beginnings
-}
-
-/// How often each ASCII letter and digit occurs; other characters share one slot.
-fn letter_counts(word: &str) -> [u8; 37] {
-    let mut counts = [0u8; 37];
-    for byte in word.bytes() {
-        let slot = match byte {
-            b'a'..=b'z' => usize::from(byte - b'a'),
-            b'0'..=b'9' => 26 + usize::from(byte - b'0'),
-            _ => 36,
-        };
-        counts[slot] = counts[slot].saturating_add(1);
-    }
-    counts
-}
-
-fn letter_difference(a: &[u8; 37], b: &[u8; 37]) -> usize {
-    a.iter().zip(b).map(|(x, y)| usize::from(x.abs_diff(*y))).sum()
 }
 
 fn best_field(scores: &[f32; FIELDS]) -> Option<Field> {
@@ -755,120 +484,6 @@ fn best_field(scores: &[f32; FIELDS]) -> Option<Field> {
         .max_by(|a, b| scores[a.slot()].total_cmp(&scores[b.slot()]))
 }
 
-/// The matching key of a phrase: its words stemmed and joined without spaces, so
-/// `on-premises`, `on premise` and `onpremise` meet, and so do `서비스형 인프라` and
-/// `서비스형인프라`.
-fn phrase_key<'a>(words: impl Iterator<Item = &'a str>) -> String {
-    words.map(analyzer::stem_latin).collect()
-}
-
-/// Names, aliases and unambiguous products → entry, plus the Latin words typos are
-/// corrected towards.
-fn phrases_of(entries: &[Entry]) -> (HashMap<String, (usize, MentionKind)>, Vec<String>) {
-    let mut names: HashMap<String, (usize, MentionKind)> = HashMap::new();
-    let mut products: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut vocabulary: Vec<String> = Vec::new();
-    let mut add_vocabulary = |words: &[Word]| {
-        for word in words {
-            if word.script == Script::Latin && word.text.len() >= 4 && !vocabulary.contains(&word.text) {
-                vocabulary.push(word.text.clone());
-            }
-        }
-    };
-    for (position, entry) in entries.iter().enumerate() {
-        let labels = [
-            entry.id.as_str(),
-            &entry.name.en,
-            &entry.name.ko,
-            &entry.full_name.en,
-            &entry.full_name.ko,
-        ];
-        for label in labels.into_iter().chain(entry.aliases()) {
-            let words = analyzer::words(label);
-            add_vocabulary(&words);
-            let key = phrase_key(words.iter().map(|word| word.text.as_str()));
-            if !key.is_empty() {
-                names.entry(key).or_insert((position, MentionKind::Name));
-            }
-        }
-        for provider in &entry.providers {
-            for label in std::iter::once(&provider.name).chain(&provider.products) {
-                let words = analyzer::words(label);
-                add_vocabulary(&words);
-                let key = phrase_key(words.iter().map(|word| word.text.as_str()));
-                if !key.is_empty() {
-                    let owners = products.entry(key).or_default();
-                    if !owners.contains(&position) {
-                        owners.push(position);
-                    }
-                }
-            }
-        }
-    }
-    for (key, owners) in products {
-        if let [owner] = owners[..] {
-            names.entry(key).or_insert((owner, MentionKind::Product));
-        }
-    }
-    (names, vocabulary)
-}
-
-/// Calls `visit` with every indexed text of `entry` and the field it belongs to.
-fn for_each_field_text(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
-    let mut both = |field: Field, text: &crate::knowledge::Text| {
-        visit(field, &text.en);
-        visit(field, &text.ko);
-    };
-    both(Field::Name, &entry.name);
-    both(Field::Name, &entry.full_name);
-    both(Field::Summary, &entry.summary);
-    both(Field::Summary, &entry.definition);
-    for analogy in &entry.analogies {
-        both(Field::Analogies, &analogy.text);
-    }
-    for text in &entry.features {
-        both(Field::Features, text);
-    }
-    for provider in &entry.providers {
-        both(Field::Providers, &provider.about);
-    }
-    for text in &entry.use_cases {
-        both(Field::UseCases, text);
-    }
-    for text in &entry.pros {
-        both(Field::Pros, text);
-    }
-    for text in &entry.cons {
-        both(Field::Cons, text);
-    }
-    if let Some(comparison) = &entry.comparison {
-        for text in [
-            &comparison.delivery,
-            &comparison.typical_use,
-            &comparison.you_manage,
-            &comparison.customers,
-        ] {
-            both(Field::Comparison, text);
-        }
-    }
-    if let Some(note) = entry.management.as_ref().and_then(|m| m.note.as_ref()) {
-        both(Field::Comparison, note);
-    }
-    for section in &entry.sections {
-        both(Field::Sections, &section.title);
-        both(Field::Sections, &section.body);
-    }
-    visit(Field::Name, &entry.id);
-    for alias in entry.aliases() {
-        visit(Field::Name, alias);
-    }
-    for provider in &entry.providers {
-        visit(Field::Providers, &provider.name);
-        for product in &provider.products {
-            visit(Field::Providers, product);
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,9 @@
 //! This layer knows nothing about replies, LLMs or Discord.
 
 pub mod analyzer;
+mod gate;
 mod index;
+mod mentions;
 
-pub use index::{Field, Hit, Index, Mention, MentionKind, Search};
+pub use index::{FactHit, Field, Hit, Index, Search};
+pub use mentions::{Mention, MentionKind};

@@ -1,0 +1,185 @@
+//! Names in a question: explicit mentions of names, aliases and products (compared in a
+//! spacing-free, stemmed form), and typo correction of Latin words towards them.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::analyzer::{self, Script, Word};
+use super::index::Index;
+use crate::knowledge::Entry;
+
+/// The longest name, alias or product, in words.
+const MAX_PHRASE_WORDS: usize = 6;
+
+/// How an entry was named in a question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MentionKind {
+    /// By id, name, full name or alias.
+    Name,
+    /// By a product or provider name that belongs to this entry alone.
+    Product,
+}
+
+/// An entry named explicitly in a question, in the order the question names them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mention {
+    /// Index into [`KnowledgeBase::entries`].
+    pub entry: usize,
+    /// Name or product.
+    pub kind: MentionKind,
+    /// The words that matched, as normalized.
+    pub text: String,
+    /// Which of the question's words matched.
+    pub words: Range<usize>,
+}
+
+impl Mention {
+    /// A mention that may be an everyday word rather than a name: a one-word product
+    /// (`lambda` is also a programming term, `excel` a verb) or a Hangul alias of one or two
+    /// syllables (`파스` is also a pain patch, `카스` a beer). Such a mention counts only when
+    /// whatever else the question says is about the knowledge base too.
+    pub fn is_weak(&self) -> bool {
+        let short_hangul =
+            self.text.chars().all(|c| c.is_alphabetic() && !c.is_ascii()) && self.text.chars().count() <= 2;
+        let one_word_product = self.kind == MentionKind::Product && self.words.len() == 1;
+        short_hangul || one_word_product
+    }
+}
+
+impl Index {
+    /// Replaces unknown Latin words of four or more letters by the closest name, alias or
+    /// product within one edit (two for words of eight or more letters).
+    pub(super) fn correct_typos(&self, words: &mut [Word]) -> Vec<(usize, String, String)> {
+        let mut corrections = Vec::new();
+        for (index, word) in words.iter_mut().enumerate() {
+            let length = word.text.chars().count();
+            if word.script != Script::Latin
+                || length < 4
+                || analyzer::is_stopword(&word.text)
+                || self.postings.contains_key(analyzer::stem_latin(&word.text))
+                || word.text.chars().any(|c| c.is_ascii_digit())
+            {
+                continue;
+            }
+            let allowed = if length >= 8 { 2 } else { 1 };
+            let letters = letter_counts(&word.text);
+            let best = self
+                .typo_vocabulary
+                .iter()
+                .filter(|(known, _)| known.len().abs_diff(word.text.len()) <= allowed)
+                // Each edit changes the bag of letters by at most two: a cheap bound that
+                // skips most of the vocabulary before the edit distance is computed.
+                .filter(|(_, known_letters)| letter_difference(&letters, known_letters) <= 2 * allowed)
+                .map(|(known, _)| known)
+                .map(|known| (strsim::osa_distance(known, &word.text), known))
+                .filter(|(distance, _)| *distance <= allowed)
+                .min_by_key(|(distance, _)| *distance);
+            if let Some((_, known)) = best {
+                corrections.push((index, std::mem::replace(&mut word.text, known.clone()), known.clone()));
+            }
+        }
+        corrections
+    }
+
+    /// Entries named in the question, longest match first, left to right.
+    pub(super) fn mentions(&self, words: &[Word]) -> Vec<Mention> {
+        let mut mentions: Vec<Mention> = Vec::new();
+        let mut start = 0;
+        while start < words.len() {
+            let mut matched = 0;
+            for end in (start + 1..=(start + MAX_PHRASE_WORDS).min(words.len())).rev() {
+                let key = phrase_key(words[start..end].iter().map(|word| word.text.as_str()));
+                if let Some((entry, kind)) = self.phrases.get(&key) {
+                    if !mentions.iter().any(|m| m.entry == *entry) {
+                        mentions.push(Mention {
+                            entry: *entry,
+                            kind: *kind,
+                            text: key,
+                            words: start..end,
+                        });
+                    }
+                    matched = end - start;
+                    break;
+                }
+            }
+            start += matched.max(1);
+        }
+        mentions
+    }
+}
+
+/// How often each ASCII letter and digit occurs; other characters share one slot.
+pub(super) fn letter_counts(word: &str) -> [u8; 37] {
+    let mut counts = [0u8; 37];
+    for byte in word.bytes() {
+        let slot = match byte {
+            b'a'..=b'z' => usize::from(byte - b'a'),
+            b'0'..=b'9' => 26 + usize::from(byte - b'0'),
+            _ => 36,
+        };
+        counts[slot] = counts[slot].saturating_add(1);
+    }
+    counts
+}
+
+fn letter_difference(a: &[u8; 37], b: &[u8; 37]) -> usize {
+    a.iter().zip(b).map(|(x, y)| usize::from(x.abs_diff(*y))).sum()
+}
+
+/// The matching key of a phrase: its words stemmed and joined without spaces, so
+/// `on-premises`, `on premise` and `onpremise` meet, and so do `서비스형 인프라` and
+/// `서비스형인프라`.
+fn phrase_key<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    words.map(analyzer::stem_latin).collect()
+}
+
+/// Names, aliases and unambiguous products → entry, plus the Latin words typos are
+/// corrected towards.
+pub(super) fn phrases_of(entries: &[Entry]) -> (HashMap<String, (usize, MentionKind)>, Vec<String>) {
+    let mut names: HashMap<String, (usize, MentionKind)> = HashMap::new();
+    let mut products: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut vocabulary: Vec<String> = Vec::new();
+    let mut add_vocabulary = |words: &[Word]| {
+        for word in words {
+            if word.script == Script::Latin && word.text.len() >= 4 && !vocabulary.contains(&word.text) {
+                vocabulary.push(word.text.clone());
+            }
+        }
+    };
+    for (position, entry) in entries.iter().enumerate() {
+        let labels = [
+            entry.id.as_str(),
+            &entry.name.en,
+            &entry.name.ko,
+            &entry.full_name.en,
+            &entry.full_name.ko,
+        ];
+        for label in labels.into_iter().chain(entry.aliases()) {
+            let words = analyzer::words(label);
+            add_vocabulary(&words);
+            let key = phrase_key(words.iter().map(|word| word.text.as_str()));
+            if !key.is_empty() {
+                names.entry(key).or_insert((position, MentionKind::Name));
+            }
+        }
+        for provider in &entry.providers {
+            for label in std::iter::once(&provider.name).chain(&provider.products) {
+                let words = analyzer::words(label);
+                add_vocabulary(&words);
+                let key = phrase_key(words.iter().map(|word| word.text.as_str()));
+                if !key.is_empty() {
+                    let owners = products.entry(key).or_default();
+                    if !owners.contains(&position) {
+                        owners.push(position);
+                    }
+                }
+            }
+        }
+    }
+    for (key, owners) in products {
+        if let [owner] = owners[..] {
+            names.entry(key).or_insert((owner, MentionKind::Product));
+        }
+    }
+    (names, vocabulary)
+}
