@@ -209,6 +209,18 @@ pub fn model(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
     reply(lang, ReplyKind::Model, entry.title(lang), sections, sources)
 }
 
+/// Sections a first answer shows at most: the lead answers, these support it, and the full
+/// entry is one command (or button) away.
+const MAX_ANSWER_SECTIONS: usize = 3;
+
+/// The first answer to "what is IaaS?": the definition, an analogy and the features; the full
+/// explanation stays with `/model`.
+pub fn brief(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
+    let mut reply = model(entry, lang, sources);
+    reply.sections.truncate(MAX_ANSWER_SECTIONS);
+    reply
+}
+
 /// A focused answer about one entry that leads with what was asked, then says in short what
 /// the entry is. `lead_sections` puts the entry's own sections first (topic questions).
 pub fn answer(
@@ -238,6 +250,7 @@ pub fn answer(
         };
         sections.push(short);
     }
+    sections.truncate(MAX_ANSWER_SECTIONS);
     let title = match aspects.first() {
         Some(aspect)
             if *aspect != Aspect::Definition

@@ -39,6 +39,14 @@ const CUES: &[(Aspect, &[&str])] = &[
             "불편",
             "어려운 점",
             "어려움",
+            "어려운 이유",
+            "곤란",
+            "걱정",
+            "catch",
+            "hard for",
+            "difficult",
+            "concern",
+            "worry",
             "아쉬운",
             "downside",
             "disadvantage",
@@ -247,9 +255,53 @@ const SEQUENCE_CUES: &[&str] = &[
     "lineage",
 ];
 
+/// Cues that a question asks when something happened (a law enacted, a report published).
+const WHEN_CUES: &[&str] = &[
+    "언제",
+    "몇 년",
+    "몇년",
+    "연도",
+    "년도",
+    "시행일",
+    "제정일",
+    " when ",
+    "what year",
+    "which year",
+    "since when",
+    " date ",
+    " year ",
+];
+
+/// Cues that a question asks what something is ("what is PaaS?", "서버리스는 뭐야"): its
+/// definition leads, whatever other words match.
+const DEFINE_CUES: &[&str] = &[
+    "what is",
+    "what's",
+    "whats",
+    "what are",
+    "explain",
+    "tell me about",
+    "뭐야",
+    "뭐예요",
+    "뭐에요",
+    "뭔가요",
+    "뭐임",
+    "뭔데",
+    "뭐지",
+    "무엇",
+    "설명",
+    "란 ",
+    "이란",
+    "알려",
+];
+
 /// What a question asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Intent {
+    /// The question asks what something is.
+    pub defines: bool,
+    /// The question asks when something happened: the lead names a year.
+    pub when: bool,
     /// The question contrasts entries.
     pub compare: bool,
     /// The question asks how a series of models leads from one to the next.
@@ -261,13 +313,16 @@ pub struct Intent {
 /// Reads the intent from a question's text.
 pub fn detect(question: &str) -> Intent {
     let text = padded(question);
-    let aspects = CUES
+    let aspects: Vec<Aspect> = CUES
         .iter()
         .filter(|(_, cues)| cues.iter().any(|cue| text.contains(cue)))
         .map(|(aspect, _)| *aspect)
         .collect();
     let arrows = question.contains('→') || question.contains("->");
+    let when = WHEN_CUES.iter().any(|cue| text.contains(cue)) && !aspects.contains(&Aspect::UseCases);
     Intent {
+        defines: DEFINE_CUES.iter().any(|cue| text.contains(cue)),
+        when,
         compare: COMPARE_CUES.iter().any(|cue| text.contains(cue)),
         sequence: arrows || SEQUENCE_CUES.iter().any(|cue| text.contains(cue)),
         aspects,

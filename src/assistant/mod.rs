@@ -7,6 +7,7 @@
 mod compose;
 mod grounded;
 mod intent;
+mod lead;
 mod limits;
 mod reply;
 
@@ -292,13 +293,21 @@ impl Snapshot {
         self.compose(&question.text, &search, lang)
     }
 
-    /// Composes the offline reply for an already-run search.
+    /// Composes the offline reply for an already-run search: the lead that answers the
+    /// question, then the two or three sections that support it.
     fn compose(&self, text: &str, search: &Search, lang: Lang) -> Reply {
         let entries = self.knowledge.entries();
         let Some(top) = search.hits.first() else {
             return compose::dont_know(&self.knowledge, lang);
         };
         let intent = intent::detect(text);
+        let terms = question_terms(search);
+        let question = lead::LeadQuestion {
+            search,
+            intent: &intent,
+            lang,
+            terms: &terms,
+        };
         let sources: Vec<Source> = search
             .hits
             .iter()
@@ -328,8 +337,9 @@ impl Snapshot {
                     None => sources.insert(0, compose::source_of(&entries[lead.entry], lang, 1.0)),
                 }
                 sources.truncate(MAX_GROUNDING_ENTRIES + 1);
-                let terms = question_terms(search);
-                return compose::answer(&entries[lead.entry], &intent.aspects, true, lang, &terms, sources);
+                let mut reply = compose::answer(&entries[lead.entry], &intent.aspects, true, lang, &terms, sources);
+                reply.lead = lead::about_entry(&self.knowledge, &question, lead.entry, true).0;
+                return reply;
             }
         }
 
@@ -339,37 +349,79 @@ impl Snapshot {
             for source in compose_sources_rest(&sources, search, entries, lang, top.score) {
                 sources.push(source);
             }
-            return compose::compare(&compared, &intent.aspects, lang, &self.knowledge, sources);
+            let mut reply = compose::compare(&compared, &intent.aspects, lang, &self.knowledge, sources);
+            reply.lead = lead::comparison(&compared, lang);
+            return reply;
         }
 
-        let entry = &entries[top.entry];
-        let mention = search.mentions.iter().find(|m| m.entry == top.entry);
-        let asked: Vec<Aspect> = intent.aspects.clone();
-        if let Some(mention) = mention {
-            if mention.kind == MentionKind::Name && (asked.is_empty() || asked == [Aspect::Definition]) {
-                return compose::model(entry, lang, sources);
+        // "AWS는 어떤 서비스 모델이야?": a provider several models share, and no model named.
+        if search.mentions.is_empty() {
+            if let Some(shared) = search.shared.first() {
+                let owners: Vec<usize> = shared.entries.clone();
+                let mut sources: Vec<Source> =
+                    owners.iter().map(|&i| compose::source_of(&entries[i], lang, 1.0)).collect();
+                sources.truncate(MAX_GROUNDING_ENTRIES);
+                let best = owners
+                    .iter()
+                    .copied()
+                    .find(|i| search.hits.first().is_some_and(|hit| hit.entry == *i))
+                    .unwrap_or(owners[0]);
+                let mut reply = compose::answer(&entries[best], &[Aspect::Providers], false, lang, &terms, sources);
+                reply.title = shared.label.clone();
+                reply.lead = lead::shared_product(&self.knowledge, &shared.label, &owners, lang);
+                return reply;
             }
         }
-        let mut aspects = asked;
+
+        // No name in the question ("which model gives complete control?"): the entry whose
+        // fact matched best answers, when it was retrieved at all, so a model whose row in
+        // the overview matched wins over the overview.
+        let chosen = if search.mentions.is_empty() {
+            let facts = self.knowledge.facts();
+            search
+                .facts
+                .iter()
+                .find(|hit| facts[hit.fact].aspect != crate::knowledge::FactAspect::Name)
+                .map(|hit| facts[hit.fact].about)
+                .and_then(|about| search.hits.iter().find(|hit| hit.entry == about))
+                .unwrap_or(top)
+        } else {
+            top
+        };
+        let mut sources = sources;
+        if let Some(position) = sources.iter().position(|s| s.id == entries[chosen.entry].id) {
+            let first = sources.remove(position);
+            sources.insert(0, first);
+        }
+        let entry = &entries[chosen.entry];
+        let mention = search.mentions.iter().find(|m| m.entry == chosen.entry);
+        let named = mention.is_some();
+        let (lead, lead_aspect) = lead::about_entry(&self.knowledge, &question, chosen.entry, named);
+        let mut aspects: Vec<Aspect> = intent.aspects.clone();
         let mut lead_sections = false;
-        if aspects.is_empty() {
-            match (mention.map(|m| m.kind), top.field) {
-                (Some(MentionKind::Product), _) | (None, Some(Field::Providers)) => {
-                    aspects = vec![Aspect::Providers, Aspect::Definition]
+        if aspects.is_empty() || aspects == [Aspect::Definition] {
+            // The sections support the lead: those of its fact's aspect.
+            match lead::intent_aspect(lead_aspect) {
+                Some(Aspect::Definition) => {
+                    let product = mention.is_some_and(|m| m.kind == MentionKind::Product)
+                        || (mention.is_none() && chosen.field == Some(Field::Providers));
+                    if product {
+                        aspects = vec![Aspect::Providers, Aspect::Definition];
+                    } else if entry.kind == EntryKind::Model {
+                        let mut reply = compose::brief(entry, lang, sources);
+                        reply.lead = lead;
+                        return reply;
+                    } else {
+                        lead_sections = true;
+                    }
                 }
-                (_, Some(Field::UseCases)) => aspects = vec![Aspect::UseCases],
-                (_, Some(Field::Pros)) => aspects = vec![Aspect::Pros],
-                (_, Some(Field::Cons)) => aspects = vec![Aspect::Cons],
-                (_, Some(Field::Features)) => aspects = vec![Aspect::Features],
-                (_, Some(Field::Analogies)) => aspects = vec![Aspect::Analogy, Aspect::Definition],
-                (_, Some(Field::Comparison)) => aspects = vec![Aspect::Glance, Aspect::Management],
-                (_, Some(Field::Sections)) => lead_sections = true,
-                _ if entry.kind == EntryKind::Model => return compose::model(entry, lang, sources),
-                _ => lead_sections = true,
+                Some(aspect) => aspects = vec![aspect, Aspect::Definition],
+                None => lead_sections = true,
             }
         }
-        let terms = question_terms(search);
-        compose::answer(entry, &aspects, lead_sections, lang, &terms, sources)
+        let mut reply = compose::answer(entry, &aspects, lead_sections, lang, &terms, sources);
+        reply.lead = lead;
+        reply
     }
 
     /// The entries a question compares, in the order it names them; `None` when it does not

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::analyzer::{self, Script, Word};
 use super::gate::{beginnings_of, is_arithmetic, ANALOGY_CUES, DOMAIN_CUES, MIN_COVERAGE, OTHER_DOMAIN_WORDS};
-use super::mentions::{letter_counts, phrases_of, Mention, MentionKind};
+use super::mentions::{letter_counts, phrases_of, Mention, MentionKind, SharedMention, SharedProducts};
 use crate::knowledge::{FactAspect, KnowledgeBase};
 
 /// Where in an entry a term was found; weights differ, and the assistant leads its answer
@@ -130,6 +130,8 @@ pub struct Search {
     pub words: Vec<Word>,
     /// Entries the question names, in order of appearance, without repeats.
     pub mentions: Vec<Mention>,
+    /// Products or providers several entries share (`AWS`), named outside any mention.
+    pub shared: Vec<SharedMention>,
     /// Relevant entries, best first; empty when the question is off-topic.
     pub hits: Vec<Hit>,
     /// Typo corrections made (`iqass` → `iqaas`), for logs and tests.
@@ -174,6 +176,8 @@ pub struct Index {
     /// The aspect of each fact: facts of analogies count only when analogies are asked for.
     fact_fields: Vec<Field>,
     pub(super) phrases: HashMap<String, (usize, MentionKind)>,
+    /// Products and providers several entries share (`AWS`).
+    pub(super) shared: SharedProducts,
     /// Latin words of names, aliases and products that typos are corrected towards, each
     /// with its bag of letters (see [`letter_counts`]), counted once here and not per question.
     pub(super) typo_vocabulary: Vec<(String, [u8; 37])>,
@@ -279,7 +283,7 @@ impl Index {
                 average_lengths[slot] += lengths[slot] / total;
             }
         }
-        let (phrases, typo_vocabulary) = phrases_of(entries);
+        let (phrases, shared, typo_vocabulary) = phrases_of(entries);
         let product_words = entries
             .iter()
             .flat_map(|entry| &entry.providers)
@@ -297,6 +301,7 @@ impl Index {
             average_fact_length,
             fact_fields,
             phrases,
+            shared,
             typo_vocabulary: typo_vocabulary
                 .into_iter()
                 .map(|word| {
@@ -367,7 +372,11 @@ impl Index {
         }
 
         // Two everyday-looking names together (`EKS랑 람다`) are as good as one clear name.
-        let strong_mention = mentions.iter().any(|m| !m.is_weak()) || mentions.len() >= 2;
+        let shared = self.shared_mentions(&words, &mentions);
+        // A shared product of one word (`aws`, `azure`) is as weak as a one-word product.
+        let strong_mention = mentions.iter().any(|m| !m.is_weak())
+            || mentions.len() >= 2
+            || shared.iter().any(|s| s.words.len() > 1);
         let other_domain = words
             .iter()
             .any(|word| OTHER_DOMAIN_WORDS.contains(&word.text.as_str()))
@@ -376,12 +385,14 @@ impl Index {
             true
         } else if other_domain {
             false
-        } else if !mentions.is_empty() {
+        } else if !mentions.is_empty() || !shared.is_empty() {
             // Only everyday-looking names: the rest of the question must be on topic too.
             let rest: Vec<Word> = words
                 .iter()
                 .enumerate()
-                .filter(|(index, _)| !mentions.iter().any(|m| m.words.contains(index)))
+                .filter(|(index, _)| {
+                    !mentions.iter().any(|m| m.words.contains(index)) && !shared.iter().any(|s| s.words.contains(index))
+                })
                 .map(|(_, word)| word.clone())
                 .collect();
             self.coverage(&rest, asks_analogy)
@@ -397,6 +408,7 @@ impl Index {
             return Search {
                 words,
                 mentions,
+                shared: Vec::new(),
                 hits: Vec::new(),
                 corrections,
                 by_text: Vec::new(),
@@ -437,6 +449,7 @@ impl Index {
         Search {
             words,
             mentions,
+            shared,
             hits,
             corrections,
             by_text,

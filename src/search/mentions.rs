@@ -46,7 +46,46 @@ impl Mention {
     }
 }
 
+/// A product or provider several entries offer (`AWS`, `Azure`), named in a question: the
+/// answer says which models it spans.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedMention {
+    /// The label as the knowledge base writes it.
+    pub label: String,
+    /// Indexes of the entries that list it, in knowledge order.
+    pub entries: Vec<usize>,
+    /// Which of the question's words matched.
+    pub words: Range<usize>,
+}
+
 impl Index {
+    /// Products several entries share, named in words no entry mention covers.
+    pub(super) fn shared_mentions(&self, words: &[Word], mentions: &[Mention]) -> Vec<SharedMention> {
+        let mut found: Vec<SharedMention> = Vec::new();
+        let mut start = 0;
+        while start < words.len() {
+            let mut matched = 0;
+            if !mentions.iter().any(|m| m.words.contains(&start)) {
+                for end in (start + 1..=(start + MAX_PHRASE_WORDS).min(words.len())).rev() {
+                    let key = phrase_key(words[start..end].iter().map(|word| word.text.as_str()));
+                    if let Some((label, entries)) = self.shared.get(&key) {
+                        if !found.iter().any(|f| &f.label == label) {
+                            found.push(SharedMention {
+                                label: label.clone(),
+                                entries: entries.clone(),
+                                words: start..end,
+                            });
+                        }
+                        matched = end - start;
+                        break;
+                    }
+                }
+            }
+            start += matched.max(1);
+        }
+        found
+    }
+
     /// Replaces unknown Latin words of four or more letters by the closest name, alias or
     /// product within one edit (two for words of eight or more letters).
     pub(super) fn correct_typos(&self, words: &mut [Word]) -> Vec<(usize, String, String)> {
@@ -133,11 +172,14 @@ fn phrase_key<'a>(words: impl Iterator<Item = &'a str>) -> String {
     words.map(analyzer::stem_latin).collect()
 }
 
-/// Names, aliases and unambiguous products → entry, plus the Latin words typos are
-/// corrected towards.
-pub(super) fn phrases_of(entries: &[Entry]) -> (HashMap<String, (usize, MentionKind)>, Vec<String>) {
+/// Phrase key → the product or provider label and the entries that offer it.
+pub(super) type SharedProducts = HashMap<String, (String, Vec<usize>)>;
+
+/// Names, aliases and unambiguous products → entry; products several entries share
+/// (`AWS`); and the Latin words typos are corrected towards.
+pub(super) fn phrases_of(entries: &[Entry]) -> (HashMap<String, (usize, MentionKind)>, SharedProducts, Vec<String>) {
     let mut names: HashMap<String, (usize, MentionKind)> = HashMap::new();
-    let mut products: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut products: HashMap<String, (String, Vec<usize>)> = HashMap::new();
     let mut vocabulary: Vec<String> = Vec::new();
     let mut add_vocabulary = |words: &[Word]| {
         for word in words {
@@ -168,7 +210,7 @@ pub(super) fn phrases_of(entries: &[Entry]) -> (HashMap<String, (usize, MentionK
                 add_vocabulary(&words);
                 let key = phrase_key(words.iter().map(|word| word.text.as_str()));
                 if !key.is_empty() {
-                    let owners = products.entry(key).or_default();
+                    let (_, owners) = products.entry(key).or_insert_with(|| (label.clone(), Vec::new()));
                     if !owners.contains(&position) {
                         owners.push(position);
                     }
@@ -176,10 +218,13 @@ pub(super) fn phrases_of(entries: &[Entry]) -> (HashMap<String, (usize, MentionK
             }
         }
     }
-    for (key, owners) in products {
+    let mut shared = HashMap::new();
+    for (key, (label, owners)) in products {
         if let [owner] = owners[..] {
             names.entry(key).or_insert((owner, MentionKind::Product));
+        } else if !names.contains_key(&key) {
+            shared.insert(key, (label, owners));
         }
     }
-    (names, vocabulary)
+    (names, shared, vocabulary)
 }

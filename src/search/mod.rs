@@ -12,4 +12,4 @@ mod index;
 mod mentions;
 
 pub use index::{FactHit, Field, Hit, Index, Search};
-pub use mentions::{Mention, MentionKind};
+pub use mentions::{Mention, MentionKind, SharedMention};
