@@ -211,7 +211,7 @@ pub fn model(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
 
 /// Sections a first answer shows at most: the lead answers, these support it, and the full
 /// entry is one command (or button) away.
-const MAX_ANSWER_SECTIONS: usize = 3;
+pub const MAX_ANSWER_SECTIONS: usize = 3;
 
 /// The first answer to "what is IaaS?": the definition, an analogy and the features; the full
 /// explanation stays with `/model`.
@@ -276,9 +276,9 @@ pub fn compare(
     let mut order: Vec<Aspect> = aspects.iter().copied().filter(|a| *a != Aspect::Definition).collect();
     for aspect in [
         Aspect::Glance,
+        Aspect::Management,
         Aspect::Pros,
         Aspect::Cons,
-        Aspect::Management,
         Aspect::Analogy,
     ] {
         if !order.contains(&aspect) {

@@ -170,6 +170,10 @@ const CUES: &[(Aspect, &[&str])] = &[
             "담당",
             "manage",
             "responsib",
+            "patch",
+            "누구 몫",
+            "누가 해",
+            "누가 챙",
             "who handles",
             "who runs",
             "layer",
@@ -295,9 +299,15 @@ const DEFINE_CUES: &[&str] = &[
     "알려",
 ];
 
+/// Cues that a question is about a layer of a stack (AI stack layers, or the layers someone
+/// manages).
+const LAYER_CUES: &[&str] = &["layer", "tier", "계층", "레이어", "층", "stack", "스택"];
+
 /// What a question asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Intent {
+    /// The question names a layer or a stack.
+    pub layer: bool,
     /// The question asks what something is.
     pub defines: bool,
     /// The question asks when something happened: the lead names a year.
@@ -321,6 +331,7 @@ pub fn detect(question: &str) -> Intent {
     let arrows = question.contains('→') || question.contains("->");
     let when = WHEN_CUES.iter().any(|cue| text.contains(cue)) && !aspects.contains(&Aspect::UseCases);
     Intent {
+        layer: LAYER_CUES.iter().any(|cue| text.contains(cue)),
         defines: DEFINE_CUES.iter().any(|cue| text.contains(cue)),
         when,
         compare: COMPARE_CUES.iter().any(|cue| text.contains(cue)),

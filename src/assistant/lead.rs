@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use super::intent::{Aspect, Intent};
-use crate::knowledge::{Entry, FactAspect, KnowledgeBase, Lang};
+use crate::knowledge::{Entry, FactAspect, KnowledgeBase, Lang, Layer};
 use crate::search::Search;
 
 /// The longest lead, in characters: a chat message's first lines, not a paragraph.
@@ -34,7 +34,7 @@ fn fact_aspects(aspect: Aspect) -> &'static [FactAspect] {
         Aspect::UseCases => &[FactAspect::UseCase],
         Aspect::Pros => &[FactAspect::Pro],
         Aspect::Cons => &[FactAspect::Con],
-        Aspect::Management => &[FactAspect::Manage, FactAspect::Layer],
+        Aspect::Management => &[FactAspect::Manage],
         Aspect::Glance => &[FactAspect::Customer],
     }
 }
@@ -73,6 +73,8 @@ pub(super) struct LeadQuestion<'a> {
     pub lang: Lang,
     /// The question's terms, for picking sentences.
     pub terms: &'a HashSet<String>,
+    /// The question as asked.
+    pub text: &'a str,
 }
 
 /// The lead of an answer about `entry`, and the aspect of the fact it rests on. `named` says
@@ -92,7 +94,19 @@ pub(super) fn about_entry(
         .aspects
         .iter()
         .flat_map(|a| fact_aspects(*a).iter().copied())
+        .chain(question.intent.layer.then_some(FactAspect::Layer))
         .collect();
+    // "Who manages the OS in CaaS?": the split of the layers answers it in one sentence.
+    if wanted.contains(&FactAspect::Manage) {
+        if let Some(text) = management_lead(target, question) {
+            let prefix = if named {
+                String::new()
+            } else {
+                format!("{} — ", target.name.get(lang))
+            };
+            return (bounded(&format!("{prefix}{text}")), FactAspect::Manage);
+        }
+    }
     let prefix = if named {
         String::new()
     } else {
@@ -210,6 +224,86 @@ pub(super) fn shared_product(knowledge: &KnowledgeBase, label: &str, owners: &[u
     })
 }
 
+/// Words people use for a layer of the stack, besides its label.
+const LAYER_WORDS: &[(Layer, &[&str])] = &[
+    (Layer::Networking, &["network", "네트워크", "네트워킹"]),
+    (Layer::Storage, &["storage", "disk", "스토리지", "저장소"]),
+    (Layer::Servers, &["server", "hardware", "서버", "하드웨어"]),
+    (Layer::Virtualization, &["virtualization", "hypervisor", "가상화", "하이퍼바이저"]),
+    (Layer::Os, &[" os ", "operating system", "운영 체제", "운영체제", " os"]),
+    (Layer::Middleware, &["middleware", "미들웨어"]),
+    (Layer::Runtime, &["runtime", "런타임"]),
+    (Layer::Data, &[" data", "데이터"]),
+    (Layer::Application, &["application", " app ", " app", "애플리케이션", "앱"]),
+];
+
+/// Who manages what, as the lead of a management question: the layers it names and who
+/// runs them, or the whole split when it names none.
+fn management_lead(entry: &Entry, question: &LeadQuestion) -> Option<String> {
+    let management = entry.management.as_ref()?;
+    let lang = question.lang;
+    let name = entry.name.get(lang);
+    let text = format!(" {} ", question.text.to_lowercase());
+    let named: Vec<Layer> = LAYER_WORDS
+        .iter()
+        .filter(|(_, words)| words.iter().any(|w| text.contains(w)))
+        .map(|(layer, _)| *layer)
+        .collect();
+    let list = |layers: &[Layer]| {
+        if layers.is_empty() {
+            pick(lang, "nothing", "없음").to_string()
+        } else {
+            layers.iter().map(|l| l.label(lang)).collect::<Vec<_>>().join(", ")
+        }
+    };
+    if named.is_empty() {
+        return Some(match lang {
+            Lang::En => format!(
+                "With {name} you manage: {}; the provider manages: {}.",
+                list(&management.customer),
+                list(&management.provider)
+            ),
+            Lang::Ko => format!(
+                "{name}에서 사용자가 관리하는 것: {}. 제공자가 관리하는 것: {}.",
+                list(&management.customer),
+                list(&management.provider)
+            ),
+        });
+    }
+    let yours: Vec<Layer> = named.iter().copied().filter(|l| management.customer.contains(l)).collect();
+    let theirs: Vec<Layer> = named.iter().copied().filter(|l| management.provider.contains(l)).collect();
+    let mut parts = Vec::new();
+    if !theirs.is_empty() {
+        parts.push(match lang {
+            Lang::En => format!("in {name} the provider manages {}", list(&theirs)),
+            Lang::Ko => format!("{name}에서 {}{} 제공자가 관리합니다", list(&theirs), topic(&list(&theirs))),
+        });
+    }
+    if !yours.is_empty() {
+        parts.push(match lang {
+            Lang::En => format!("you manage {} yourself", list(&yours)),
+            Lang::Ko => format!("{}{} 사용자가 직접 관리합니다", list(&yours), topic(&list(&yours))),
+        });
+    }
+    let joined = match lang {
+        Lang::En => format!("{}.", capitalize(&parts.join("; "))),
+        Lang::Ko => format!("{}.", parts.join(". ")),
+    };
+    Some(match management.note.as_ref() {
+        Some(note) => format!("{joined} {}", first_sentence(note.get(lang))),
+        None => joined,
+    })
+}
+
+/// The Korean topic particle: 은 after a final consonant, 는 after a vowel.
+fn topic(word: &str) -> &'static str {
+    match object(word) {
+        "를" => "는",
+        "을" => "은",
+        _ => "은(는)",
+    }
+}
+
 /// "The main downsides of PaaS: A; B; C." — the items' labels (the words before a colon)
 /// or first sentences, the ones matching the question first.
 fn list_lead(knowledge: &KnowledgeBase, question: &LeadQuestion, entry: usize, aspect: FactAspect) -> Option<String> {
@@ -231,12 +325,12 @@ fn list_lead(knowledge: &KnowledgeBase, question: &LeadQuestion, entry: usize, a
     if order.is_empty() {
         return None;
     }
+    let name = knowledge.entries()[entry].name.get(lang);
     let items: Vec<String> = order
         .iter()
         .take(MAX_LEAD_ITEMS)
-        .map(|&index| short_item(facts[index].text.get(lang)))
+        .map(|&index| short_item(facts[index].text.get(lang), name))
         .collect();
-    let name = knowledge.entries()[entry].name.get(lang);
     let heading = match (aspect, lang) {
         (FactAspect::Pro, Lang::En) => format!("The main advantages of {name}"),
         (FactAspect::Pro, Lang::Ko) => format!("{name}의 주요 장점"),
@@ -359,12 +453,14 @@ fn first_sentence(text: &str) -> &str {
 
 /// A list item as a lead names it: its label ("Vendor lock-in: …" → "Vendor lock-in") when
 /// it has a short one, else its first sentence without the final stop.
-fn short_item(text: &str) -> String {
-    if let Some((label, _)) = text.split_once(": ") {
-        if label.chars().count() <= 60 {
-            return label.trim().to_string();
-        }
-    }
+/// A row of a table about the entry starts with its name ("PaaS: risks locking you in"): the
+/// part after the name is the item.
+fn short_item(text: &str, name: &str) -> String {
+    let text = match text.split_once(": ") {
+        Some((label, rest)) if label.trim().eq_ignore_ascii_case(name) => rest,
+        Some((label, _)) if label.chars().count() <= 60 => return label.trim().to_string(),
+        _ => text,
+    };
     first_sentence(text).trim_end_matches(['.', '。']).to_string()
 }
 
@@ -438,7 +534,8 @@ mod tests {
         assert!(!has_year("Regulation 12345"));
         assert_eq!(object("인프라"), "를");
         assert_eq!(object("플랫폼"), "을");
-        assert_eq!(short_item("Vendor lock-in: hard to leave."), "Vendor lock-in");
+        assert_eq!(short_item("Vendor lock-in: hard to leave.", "PaaS"), "Vendor lock-in");
+        assert_eq!(short_item("PaaS: risks lock-in. More.", "PaaS"), "risks lock-in");
         assert_eq!(split_sentences("One. Two? Three"), ["One.", "Two?", "Three"]);
         assert!(bounded(&"word ".repeat(200)).chars().count() <= MAX_LEAD_CHARS + 1);
     }

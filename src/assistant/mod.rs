@@ -307,6 +307,7 @@ impl Snapshot {
             intent: &intent,
             lang,
             terms: &terms,
+            text,
         };
         let sources: Vec<Source> = search
             .hits
@@ -351,6 +352,9 @@ impl Snapshot {
             }
             let mut reply = compose::compare(&compared, &intent.aspects, lang, &self.knowledge, sources);
             reply.lead = lead::comparison(&compared, lang);
+            // The first answer: the summary and the two sections asked for (or what each
+            // delivers and who manages what); `/compare` shows everything.
+            reply.sections.truncate(compose::MAX_ANSWER_SECTIONS);
             return reply;
         }
 
