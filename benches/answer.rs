@@ -14,7 +14,6 @@ use questions::QUESTIONS;
 use xaas::assistant::{Assistant, Question};
 use xaas::config::{LlmConfig, ProviderKind};
 use xaas::knowledge::{KnowledgeBase, Lang};
-use xaas::prompt::Prompts;
 
 fn answer(c: &mut Criterion) {
     let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge loads"));
@@ -73,14 +72,10 @@ fn grounded(c: &mut Criterion) {
         .expect("runtime");
     let base_url = runtime.block_on(instant_llm());
     let knowledge = KnowledgeBase::builtin().expect("built-in knowledge loads");
-    let prompts = Prompts::builtin().expect("built-in prompts");
-    let entries: Vec<_> = ["iaas", "paas"].iter().filter_map(|id| knowledge.get(id)).collect();
-    c.bench_function("llm/prompt-render (2 entries)", |b| {
-        b.iter(|| {
-            prompts
-                .render(black_box("IaaS랑 PaaS 차이"), Lang::Ko, &entries, 350)
-                .expect("renders")
-        })
+    let offline = Assistant::new(knowledge.clone());
+    let comparison = Question::new("IaaS랑 PaaS 차이").in_lang(Some(Lang::Ko));
+    c.bench_function("llm/prompt (facts of a two-way comparison)", |b| {
+        b.iter(|| offline.prompt(black_box(&comparison)).expect("renders"))
     });
 
     let config = |cache_ttl_secs| LlmConfig {

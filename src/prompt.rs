@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use minijinja::{context, Environment, UndefinedBehavior};
 use serde::Serialize;
 
-use crate::knowledge::{Entry, Lang};
+use crate::knowledge::Lang;
 
 /// The system prompt template's file name.
 pub const SYSTEM_TEMPLATE: &str = "system.jinja";
@@ -65,90 +65,28 @@ impl std::fmt::Debug for Prompts {
     }
 }
 
-/// What the templates see of one entry: its text in the reply language, flattened to lines.
-#[derive(Serialize)]
-struct EntryContext {
-    id: String,
-    title: String,
-    summary: String,
-    definition: String,
-    analogies: Vec<String>,
-    features: Vec<String>,
-    providers: Vec<String>,
-    use_cases: Vec<String>,
-    pros: Vec<String>,
-    cons: Vec<String>,
-    glance: Vec<String>,
-    management: String,
-    sections: Vec<SectionContext>,
+/// What the templates see of one entry the answer rests on: its id (for citations), title
+/// and one-line summary, in the reply language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GroundingEntry {
+    /// The entry id, cited as `[id]`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its one-sentence summary.
+    pub summary: String,
 }
 
-#[derive(Serialize)]
-struct SectionContext {
-    title: String,
-    body: String,
-}
-
-impl EntryContext {
-    fn of(entry: &Entry, lang: Lang) -> EntryContext {
-        let texts = |items: &[crate::knowledge::Text]| items.iter().map(|t| t.get(lang).to_string()).collect();
-        EntryContext {
-            id: entry.id.clone(),
-            title: entry.title(lang),
-            summary: entry.summary.get(lang).to_string(),
-            definition: entry.definition.get(lang).to_string(),
-            analogies: entry.analogies.iter().map(|a| a.text.get(lang).to_string()).collect(),
-            features: texts(&entry.features),
-            providers: entry
-                .providers
-                .iter()
-                .map(|p| {
-                    if p.products.is_empty() {
-                        format!("{}: {}", p.name, p.about.get(lang))
-                    } else {
-                        format!("{} ({}): {}", p.name, p.products.join(", "), p.about.get(lang))
-                    }
-                })
-                .collect(),
-            use_cases: texts(&entry.use_cases),
-            pros: texts(&entry.pros),
-            cons: texts(&entry.cons),
-            glance: entry
-                .comparison
-                .as_ref()
-                .map(|c| {
-                    vec![
-                        format!("delivered as: {}", c.delivery.get(lang)),
-                        format!("typical use: {}", c.typical_use.get(lang)),
-                        format!("customer manages: {}", c.you_manage.get(lang)),
-                        format!("main customers: {}", c.customers.get(lang)),
-                    ]
-                })
-                .unwrap_or_default(),
-            management: entry
-                .management
-                .as_ref()
-                .map(|m| {
-                    let names = |layers: &[crate::knowledge::Layer]| {
-                        layers.iter().map(|l| l.key()).collect::<Vec<_>>().join(", ")
-                    };
-                    let mut text = format!("customer: {}; provider: {}", names(&m.customer), names(&m.provider));
-                    if let Some(note) = &m.note {
-                        text.push_str(&format!(" ({})", note.get(lang)));
-                    }
-                    text
-                })
-                .unwrap_or_default(),
-            sections: entry
-                .sections
-                .iter()
-                .map(|s| SectionContext {
-                    title: s.title.get(lang).to_string(),
-                    body: s.body.get(lang).to_string(),
-                })
-                .collect(),
-        }
-    }
+/// What the templates see of one fact: the id of the entry it is about, its aspect
+/// (`con`, `role`, ...) and its text in the reply language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GroundingFact {
+    /// The id of the entry the fact is about, cited as `[id]`.
+    pub id: String,
+    /// The aspect's key.
+    pub aspect: String,
+    /// The fact.
+    pub text: String,
 }
 
 impl Prompts {
@@ -184,7 +122,7 @@ impl Prompts {
             origin: origin.to_string(),
         };
         // Render once with a sample so a template that names a missing variable fails now.
-        prompts.render("IaaS?", Lang::En, &[], 300)?;
+        prompts.render("IaaS?", Lang::En, &[], &[], 300)?;
         Ok(prompts)
     }
 
@@ -193,24 +131,26 @@ impl Prompts {
         &self.origin
     }
 
-    /// Renders both messages for `question`, grounded in `entries` (best first).
+    /// Renders both messages for `question`, grounded in `facts` about `entries` (both best
+    /// first).
     pub fn render(
         &self,
         question: &str,
         lang: Lang,
-        entries: &[&Entry],
+        entries: &[GroundingEntry],
+        facts: &[GroundingFact],
         max_words: usize,
     ) -> Result<RenderedPrompt, PromptError> {
         let lang_name = match lang {
             Lang::En => "English",
             Lang::Ko => "Korean",
         };
-        let entries: Vec<EntryContext> = entries.iter().map(|e| EntryContext::of(e, lang)).collect();
         let context = context! {
             question => question,
             lang => lang.code(),
             lang_name => lang_name,
-            entries => minijinja::Value::from(minijinja::value::Serde(&entries)),
+            entries => minijinja::Value::from(minijinja::value::Serde(entries)),
+            facts => minijinja::Value::from(minijinja::value::Serde(facts)),
             max_words => max_words,
         };
         let render = |name: &str| {
@@ -250,14 +190,25 @@ mod tests {
         let knowledge = KnowledgeBase::builtin().expect("built-in knowledge");
         let prompts = Prompts::builtin().expect("built-in prompts");
         let iaas = knowledge.get("iaas").expect("iaas entry");
+        let entry = GroundingEntry {
+            id: iaas.id.clone(),
+            title: iaas.title(Lang::Ko),
+            summary: iaas.summary.ko.clone(),
+        };
+        let fact = GroundingFact {
+            id: "iaas".to_string(),
+            aspect: "con".to_string(),
+            text: iaas.cons[0].ko.clone(),
+        };
         let rendered = prompts
-            .render("IaaS 단점이 뭐야?", Lang::Ko, &[iaas], 250)
+            .render("IaaS 단점이 뭐야?", Lang::Ko, &[entry], &[fact], 250)
             .expect("renders");
         assert!(rendered.system.contains("Korean"));
         assert!(rendered.system.contains("[iaas]") || rendered.system.contains("square brackets"));
-        assert!(rendered.user.contains("<entry id=\"iaas\">"));
+        assert!(rendered.user.contains("[iaas]"));
         assert!(rendered.user.contains("IaaS 단점이 뭐야?"));
         assert!(rendered.user.contains(&iaas.summary.ko));
+        assert!(rendered.user.contains(&iaas.cons[0].ko));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod compose;
 mod grounded;
+mod grounding;
 mod intent;
 mod lead;
 mod limits;
@@ -272,13 +273,10 @@ impl Snapshot {
         question: &str,
         offline: &Reply,
     ) -> Result<RenderedPrompt, crate::prompt::PromptError> {
-        let entries: Vec<&Entry> = offline
-            .sources
-            .iter()
-            .filter_map(|s| self.knowledge.get(&s.id))
-            .collect();
+        let search = self.index.search(question);
+        let (entries, facts) = grounding::grounding(&self.knowledge, &search, question, offline);
         self.prompts
-            .render(question, offline.lang, &entries, grounded::MAX_WORDS)
+            .render(question, offline.lang, &entries, &facts, grounded::MAX_WORDS)
     }
 
     /// Retrieval only, for evaluation and the grounded prompt.
