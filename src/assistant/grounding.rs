@@ -48,6 +48,12 @@ pub(super) fn grounding(
     let relevant = |hit: &&crate::search::FactHit| {
         ids.contains(&facts[hit.fact].about) && facts[hit.fact].aspect != FactAspect::Name
     };
+    let intent = intent::detect(question);
+    let asked: Vec<FactAspect> = intent.aspects.iter().filter_map(|a| wanted(*a)).collect();
+    // Asked for the downsides, the prompt carries downsides, not every fact naming the entry.
+    let relevant = |hit: &&crate::search::FactHit| {
+        relevant(hit) && (asked.is_empty() || asked.contains(&facts[hit.fact].aspect))
+    };
     let best = search.facts.iter().find(relevant).map_or(0.0, |hit| hit.score);
     let mut chosen: Vec<usize> = search
         .facts
@@ -57,7 +63,6 @@ pub(super) fn grounding(
         .take(MAX_MATCHED_FACTS)
         .map(|hit| hit.fact)
         .collect();
-    let intent = intent::detect(question);
     let main: Vec<usize> = if offline.kind == ReplyKind::Compare {
         ids.iter().copied().filter(|&i| entries[i].comparison.is_some()).collect()
     } else {
@@ -68,7 +73,7 @@ pub(super) fn grounding(
             chosen.push(index);
         }
     };
-    for aspect in intent.aspects.iter().filter_map(|a| wanted(*a)) {
+    for &aspect in &asked {
         for &entry in &main {
             for (index, fact) in facts.iter().enumerate() {
                 if fact.about == entry && fact.holder == entry && fact.aspect == aspect {

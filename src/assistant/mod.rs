@@ -122,7 +122,14 @@ impl Assistant {
                     .and_then(|(user, limiter)| limiter.check(user).err().map(|wait| (limiter.per_minute(), wait)));
                 match refused {
                     Some((per_minute, wait)) => limits::limited_note(offline, per_minute, wait),
-                    None => llm.answer(&bounded.text, ground(offline), &snapshot, on_delta).await,
+                    None => {
+                        let mut reply = llm.answer(&bounded.text, ground(offline), &snapshot, on_delta).await;
+                        // The model's text is the answer; the offline lead stays with the fallback.
+                        if reply.mode == Mode::Llm {
+                            reply.lead.clear();
+                        }
+                        reply
+                    }
                 }
             }
             None => offline,

@@ -64,7 +64,7 @@ async fn the_model_gets_the_retrieved_entries_and_the_question_and_its_answer_ke
         assert_eq!(request.body["model"], "grounded-model");
         let body = request.body.to_string();
         assert!(
-            body.contains("<entry id=\\\"iaas\\\">"),
+            body.contains("- [iaas] "),
             "the prompt carries the entry: {body}"
         );
         assert!(body.contains("IaaS 단점이 뭐야?"), "the prompt carries the question");
@@ -72,7 +72,7 @@ async fn the_model_gets_the_retrieved_entries_and_the_question_and_its_answer_ke
         // Every entry the model was given is a source, in rank order, and nothing else.
         for source in &reply.sources {
             assert!(
-                body.contains(&format!("<entry id=\\\"{}\\\">", source.id)),
+                body.contains(&format!("- [{}] ", source.id)),
                 "{}",
                 source.id
             );
@@ -343,7 +343,7 @@ fn offline_and_show_prompt_send_nothing() {
         "{prompt}"
     );
     assert!(
-        prompt.contains("<entry id=\"iaas\">") && prompt.contains("<entry id=\"paas\">"),
+        prompt.contains("- [iaas] ") && prompt.contains("- [paas] "),
         "{prompt}"
     );
     assert!(prompt.contains("IaaS랑 PaaS 차이"));

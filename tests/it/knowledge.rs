@@ -34,6 +34,7 @@ fn text_of(entry: &Entry, lang: Lang) -> String {
     }
     for section in &entry.sections {
         parts.push(format!("{} {}", section.title.get(lang), section.body.get(lang)));
+        parts.extend(section.items.iter().map(|item| item.text.get(lang).to_string()));
     }
     parts.join("\n")
 }
