@@ -11,6 +11,68 @@ use super::index::{Field, Index};
 
 /// At least this share of a question's topic words must occur in the knowledge base.
 pub(super) const MIN_COVERAGE: f32 = 0.5;
+/// The share needed when the question asks which entry does something.
+pub(super) const MIN_COVERAGE_WHICH: f32 = 0.3;
+/// A question of one topic word needs a word this telling (IDF): "what time is it" is not
+/// about FaaS because "idle time" is.
+const ONE_WORD_MIN_IDF: f32 = 1.6;
+
+/// Phrases that ask which entry fits a description ("which model …", "뭐라고 불러?").
+const WHICH_CUES: &[&str] = &[
+    "which model",
+    "which one",
+    "which option",
+    "which service",
+    "which cloud",
+    "what model",
+    "what kind of cloud",
+    "what's that called",
+    "what is that called",
+    "what's it called",
+    "what is it called",
+    "what do you call",
+    "어떤 모델",
+    "무슨 모델",
+    "어느 모델",
+    "어떤 서비스",
+    "무슨 서비스",
+    "뭐라 그래",
+    "뭐라고 해",
+    "뭐라고 불러",
+    "뭐라고 하",
+    "모델이 뭐",
+    "모델은 뭐",
+    "모델은?",
+];
+
+/// Phrases of chit-chat that share words with the knowledge base: the time, the date, a poem.
+const OTHER_DOMAIN_PHRASES: &[&str] = &[
+    "what time",
+    "today's date",
+    "todays date",
+    "what day is",
+    "몇 시",
+    "몇시",
+    "오늘 날짜",
+    "무슨 요일",
+    "시 한 편",
+    "시 써",
+    "시를 써",
+    "write a poem",
+    "write me a poem",
+    "haiku",
+    "tell me a joke",
+];
+
+/// Whether the question asks which entry fits what it describes.
+pub(super) fn asks_for_entry(normalized: &str) -> bool {
+    WHICH_CUES.iter().any(|cue| normalized.contains(cue))
+}
+
+/// Whether the question is chit-chat by one of [`OTHER_DOMAIN_PHRASES`].
+pub(super) fn other_domain_phrase(normalized: &str) -> bool {
+    OTHER_DOMAIN_PHRASES.iter().any(|phrase| normalized.contains(phrase))
+}
 
 /// Words that ask for an analogy (checked as substrings of the normalized question).
 pub(super) const ANALOGY_CUES: &[&str] = &[
@@ -192,6 +254,25 @@ pub(super) fn is_arithmetic(question: &str, words: &[Word]) -> bool {
 }
 
 impl Index {
+    /// Whether the question's only topic word is a common one of the knowledge base.
+    pub(super) fn one_common_word(&self, words: &[Word]) -> bool {
+        let topic: Vec<&Word> = words
+            .iter()
+            .filter(|word| {
+                !analyzer::is_stopword(&word.text)
+                    && !is_number(word)
+                    && !(word.script == Script::Hangul && word.text.chars().count() < 2)
+            })
+            .collect();
+        match topic[..] {
+            [word] if word.script == Script::Latin => self
+                .postings
+                .get(analyzer::stem_latin(&word.text))
+                .is_some_and(|(idf, _)| *idf < ONE_WORD_MIN_IDF),
+            _ => false,
+        }
+    }
+
     /// The share of the question's topic words that occur in the knowledge base; `None`
     pub(super) fn coverage(&self, words: &[Word], asks_analogy: bool) -> Option<f32> {
         let known = |term: &str| {

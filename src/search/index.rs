@@ -10,7 +10,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::analyzer::{self, Script, Word};
-use super::gate::{beginnings_of, is_arithmetic, ANALOGY_CUES, DOMAIN_CUES, MIN_COVERAGE, OTHER_DOMAIN_WORDS};
+use super::gate::{
+    asks_for_entry, beginnings_of, is_arithmetic, other_domain_phrase, ANALOGY_CUES, DOMAIN_CUES, MIN_COVERAGE,
+    MIN_COVERAGE_WHICH, OTHER_DOMAIN_WORDS,
+};
 use super::mentions::{letter_counts, phrases_of, Mention, MentionKind, SharedMention, SharedProducts};
 use crate::knowledge::{FactAspect, KnowledgeBase};
 
@@ -399,10 +402,19 @@ impl Index {
                 .is_none_or(|share| share > MIN_COVERAGE)
         } else {
             let best = scores.iter().copied().fold(0.0, f32::max);
+            // "Which model …?" asks for an entry by what it does: fewer of its words need be
+            // the knowledge base's own ("costs a fortune up front").
+            let needed = if asks_for_entry(&normalized) {
+                MIN_COVERAGE_WHICH
+            } else {
+                MIN_COVERAGE
+            };
             best >= MIN_SCORE
+                && !self.one_common_word(&words)
+                && !other_domain_phrase(&normalized)
                 && self
                     .coverage(&words, asks_analogy)
-                    .is_some_and(|share| share > MIN_COVERAGE)
+                    .is_some_and(|share| share > needed)
         };
         if !on_topic {
             return Search {

@@ -31,6 +31,8 @@ pub struct Mention {
     pub text: String,
     /// Which of the question's words matched.
     pub words: Range<usize>,
+    /// The entry is named by its name later in the question too ("is Heroku PaaS?").
+    pub also_named: bool,
 }
 
 impl Mention {
@@ -42,7 +44,7 @@ impl Mention {
         let short_hangul =
             self.text.chars().all(|c| c.is_alphabetic() && !c.is_ascii()) && self.text.chars().count() <= 2;
         let one_word_product = self.kind == MentionKind::Product && self.words.len() == 1;
-        short_hangul || one_word_product
+        !self.also_named && (short_hangul || one_word_product)
     }
 }
 
@@ -129,13 +131,17 @@ impl Index {
             for end in (start + 1..=(start + MAX_PHRASE_WORDS).min(words.len())).rev() {
                 let key = phrase_key(words[start..end].iter().map(|word| word.text.as_str()));
                 if let Some((entry, kind)) = self.phrases.get(&key) {
-                    if !mentions.iter().any(|m| m.entry == *entry) {
-                        mentions.push(Mention {
+                    match mentions.iter_mut().find(|m| m.entry == *entry) {
+                        // "is Heroku PaaS?": named by its name too, the mention is a name.
+                        Some(earlier) if *kind == MentionKind::Name => earlier.also_named = true,
+                        Some(_) => {}
+                        None => mentions.push(Mention {
                             entry: *entry,
                             kind: *kind,
                             text: key,
                             words: start..end,
-                        });
+                            also_named: false,
+                        }),
                     }
                     matched = end - start;
                     break;
