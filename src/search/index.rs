@@ -101,6 +101,8 @@ const B: f32 = 0.75;
 const MAX_WORDS: usize = 48;
 /// Below this BM25 score, a question that mentions no entry is off-topic.
 const MIN_SCORE: f32 = 2.0;
+/// Words a question must share with one analogy to be read as that analogy told plainly.
+const TOLD_ANALOGY_WORDS: usize = 3;
 /// Facts kept in [`Search::facts`]: enough to lead any answer and ground any prompt.
 const MAX_FACTS: usize = 32;
 /// A hit is kept as a source while it scores this share of the best hit.
@@ -349,30 +351,7 @@ impl Index {
                 terms.push(term.to_string());
             }
         });
-        let mut scores = vec![0.0f32; self.field_lengths.len()];
-        let mut by_field = vec![[0.0f32; FIELDS]; self.field_lengths.len()];
-        for term in &terms {
-            let Some((idf, postings)) = self.postings.get(term) else {
-                continue;
-            };
-            let mut weighted = vec![0.0f32; self.field_lengths.len()];
-            for posting in postings {
-                if (posting.field == Field::Analogies && !asks_analogy) || !posting.for_entry {
-                    continue;
-                }
-                let slot = posting.field.slot();
-                let length = self.field_lengths[posting.entry][slot] / self.average_lengths[slot].max(1.0);
-                let normalized = posting.count / (1.0 - B + B * length);
-                let part = posting.field.weight() * normalized;
-                weighted[posting.entry] += part;
-                by_field[posting.entry][slot] += idf * part;
-            }
-            for (entry, tf) in weighted.into_iter().enumerate() {
-                if tf > 0.0 {
-                    scores[entry] += idf * tf * (K1 + 1.0) / (K1 + tf);
-                }
-            }
-        }
+        let (mut scores, mut by_field) = self.score_entries(&terms, asks_analogy);
 
         // Two everyday-looking names together (`EKS랑 람다`) are as good as one clear name.
         let shared = self.shared_mentions(&words, &mentions);
@@ -416,6 +395,19 @@ impl Index {
                     .coverage(&words, asks_analogy)
                     .is_some_and(|share| share > needed)
         };
+        // "You get the field and the water but plant the seeds yourself": an analogy told
+        // without saying it is one, recognised when one analogy shares several of its words.
+        let mut asks_analogy = asks_analogy;
+        let on_topic = on_topic
+            || (!asks_analogy
+                && mentions.is_empty()
+                && !other_domain
+                && !other_domain_phrase(&normalized)
+                && self.told_analogy(&words, &terms));
+        if on_topic && !asks_analogy && mentions.is_empty() && scores.iter().all(|s| *s < MIN_SCORE) {
+            asks_analogy = true;
+            (scores, by_field) = self.score_entries(&terms, true);
+        }
         if !on_topic {
             return Search {
                 words,
@@ -473,6 +465,62 @@ impl Index {
 
 
 impl Index {
+    /// Every entry's BM25F score over the fields of the facts about it, and the part each
+    /// field contributed; analogies only when asked for.
+    fn score_entries(&self, terms: &[String], asks_analogy: bool) -> (Vec<f32>, Vec<[f32; FIELDS]>) {
+        let mut scores = vec![0.0f32; self.field_lengths.len()];
+        let mut by_field = vec![[0.0f32; FIELDS]; self.field_lengths.len()];
+        for term in terms {
+            let Some((idf, postings)) = self.postings.get(term) else {
+                continue;
+            };
+            let mut weighted = vec![0.0f32; self.field_lengths.len()];
+            for posting in postings {
+                if (posting.field == Field::Analogies && !asks_analogy) || !posting.for_entry {
+                    continue;
+                }
+                let slot = posting.field.slot();
+                let length = self.field_lengths[posting.entry][slot] / self.average_lengths[slot].max(1.0);
+                let normalized = posting.count / (1.0 - B + B * length);
+                let part = posting.field.weight() * normalized;
+                weighted[posting.entry] += part;
+                by_field[posting.entry][slot] += idf * part;
+            }
+            for (entry, tf) in weighted.into_iter().enumerate() {
+                if tf > 0.0 {
+                    scores[entry] += idf * tf * (K1 + 1.0) / (K1 + tf);
+                }
+            }
+        }
+        (scores, by_field)
+    }
+
+    /// Whether one analogy shares [`TOLD_ANALOGY_WORDS`] or more of the question's words.
+    fn told_analogy(&self, words: &[Word], terms: &[String]) -> bool {
+        let Some(best) = self
+            .score_facts(terms, true)
+            .into_iter()
+            .find(|hit| self.fact_fields[hit.fact] == Field::Analogies)
+        else {
+            return false;
+        };
+        let in_fact = |term: &str| {
+            self.postings
+                .get(term)
+                .is_some_and(|(_, postings)| postings.iter().any(|p| p.fact as usize == best.fact))
+        };
+        let shared = words
+            .iter()
+            .filter(|word| !analyzer::is_stopword(&word.text) && word.text.chars().count() >= 2)
+            .filter(|word| {
+                let mut found = false;
+                analyzer::for_each_term(std::slice::from_ref(*word), |term| found |= in_fact(term));
+                found
+            })
+            .count();
+        shared >= TOLD_ANALOGY_WORDS
+    }
+
     /// The facts' own BM25 over `terms`, best first; analogies only when asked for.
     fn score_facts(&self, terms: &[String], asks_analogy: bool) -> Vec<FactHit> {
         let mut scores = vec![0.0f32; self.fact_lengths.len()];
