@@ -3,6 +3,8 @@ fn main() {
     let index = xaas::search::Index::build(&kb);
     for q in std::env::args().skip(1) {
         let s = index.search(&q);
-        println!("{q}: mentions {:?} shared {:?} corrections {:?} hits {:?}", s.mentions.iter().map(|m| (&kb.entries()[m.entry].id, &m.text)).collect::<Vec<_>>(), s.shared.iter().map(|m| &m.label).collect::<Vec<_>>(), s.corrections, s.hits.iter().map(|h| (&kb.entries()[h.entry].id, h.score)).collect::<Vec<_>>());
+        println!("{q}: words {:?}", s.words.iter().map(|w| &w.text).collect::<Vec<_>>());
+        for h in s.rest_facts.iter().take(4) { let f=&kb.facts()[h.fact]; println!("  rest {:.2} {} {:?} {}", h.score, kb.entries()[f.about].id, f.aspect, f.text.en.chars().take(60).collect::<String>()); }
+        for h in s.facts.iter().take(3) { let f=&kb.facts()[h.fact]; println!("  fact {:.2} {} {:?} {}", h.score, kb.entries()[f.about].id, f.aspect, f.text.en.chars().take(60).collect::<String>()); }
     }
 }

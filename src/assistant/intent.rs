@@ -153,6 +153,11 @@ const CUES: &[(Aspect, &[&str])] = &[
             "simply",
             "like i'm",
             "like im",
+            "real-life",
+            "real life",
+            "everyday example",
+            "explained with",
+            "explain with",
         ],
     ),
     (
@@ -302,12 +307,32 @@ const DEFINE_CUES: &[&str] = &[
 /// Cues that a question is about a layer of a stack (AI stack layers, or the layers someone
 /// manages).
 const LAYER_CUES: &[&str] = &["layer", "tier", "계층", "레이어", "층", "stack", "스택"];
+/// Cues that the layers asked about are a stack's (the AI stack), not who manages them.
+const STACK_CUES: &[&str] = &["stack", "스택"];
+/// Cues that a question asks what a name stands for.
+const NAME_CUES: &[&str] = &[
+    "full form",
+    "full name",
+    "stand for",
+    "stands for",
+    "abbreviation",
+    "short for",
+    "풀네임",
+    "풀 네임",
+    "약자",
+    "줄임말",
+    "원래 이름",
+];
 
 /// What a question asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Intent {
     /// The question names a layer or a stack.
     pub layer: bool,
+    /// The layers asked about are a stack's.
+    pub stack: bool,
+    /// The question asks what a name stands for.
+    pub full_name: bool,
     /// The question asks what something is.
     pub defines: bool,
     /// The question asks when something happened: the lead names a year.
@@ -332,6 +357,8 @@ pub fn detect(question: &str) -> Intent {
     let when = WHEN_CUES.iter().any(|cue| text.contains(cue)) && !aspects.contains(&Aspect::UseCases);
     Intent {
         layer: LAYER_CUES.iter().any(|cue| text.contains(cue)),
+        stack: STACK_CUES.iter().any(|cue| text.contains(cue)),
+        full_name: NAME_CUES.iter().any(|cue| text.contains(cue)),
         defines: DEFINE_CUES.iter().any(|cue| text.contains(cue)),
         when,
         compare: COMPARE_CUES.iter().any(|cue| text.contains(cue)),

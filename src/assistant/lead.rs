@@ -56,6 +56,11 @@ pub(super) fn intent_aspect(aspect: FactAspect) -> Option<Aspect> {
     }
 }
 
+/// What the words besides a name must score in one fact for it to lead ("customize" in
+/// "can I customize SaaS much?"); more when the question asks what the entry is.
+const REST_MIN_SCORE: f32 = 1.5;
+const REST_MIN_SCORE_DEFINES: f32 = 4.0;
+
 /// What a fact weighs in its own entry's file against a fact about it held elsewhere.
 const HOLDER_WEIGHT: f32 = 1.5;
 
@@ -96,8 +101,34 @@ pub(super) fn about_entry(
         .flat_map(|a| fact_aspects(*a).iter().copied())
         .chain(question.intent.layer.then_some(FactAspect::Layer))
         .collect();
-    // "Who manages the OS in CaaS?": the split of the layers answers it in one sentence.
-    if wanted.contains(&FactAspect::Manage) {
+    // "IQaaS full form?": the full name.
+    if question.intent.full_name && target.full_name.get(lang) != target.name.get(lang) {
+        // "PHI stands for what?": the alias whose initials spell the one asked about.
+        let asked = question.search.mentions.iter().find(|m| m.entry == entry).map(|m| m.text.as_str());
+        let spelled = asked.and_then(|asked| {
+            target.aliases().find(|alias| {
+                let initials: String = alias
+                    .split_whitespace()
+                    .filter_map(|word| word.chars().next())
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                initials.chars().count() >= 2 && initials == asked
+            })
+        });
+        if let (Some(asked), Some(alias)) = (asked, spelled) {
+            return (format!("{} — {alias}.", asked.to_uppercase()), FactAspect::Name);
+        }
+        let text = match lang {
+            Lang::En => format!("{} stands for {}.", target.name.en, target.full_name.en),
+            Lang::Ko => format!("{}는 {}의 약자예요.", target.name.ko, target.full_name.ko),
+        };
+        return (text, FactAspect::Name);
+    }
+    // "Who manages the OS in CaaS?": the split of the layers answers it in one sentence;
+    // so does a question that names a layer and asks nothing else ("PaaS면 운영체제 신경 안
+    // 써도 돼?"). Layers of a stack (the AI stack) are not who manages them.
+    let names_layer = wanted.is_empty() && names_infrastructure_layer(question.text);
+    if (wanted.contains(&FactAspect::Manage) || names_layer) && !question.intent.stack {
         if let Some(text) = management_lead(target, question) {
             let prefix = if named {
                 String::new()
@@ -125,6 +156,33 @@ pub(super) fn about_entry(
     }
     let facts = knowledge.facts();
     let plain_definition = wanted.is_empty() || wanted == [FactAspect::Definition];
+    // "Can I customize SaaS much?": no aspect cue, but the words besides the name match one
+    // of its facts; that fact answers, not the definition.
+    if named && plain_definition && !question.intent.when {
+        let needed = if question.intent.defines {
+            REST_MIN_SCORE_DEFINES
+        } else {
+            REST_MIN_SCORE
+        };
+        let specific = question
+            .search
+            .rest_facts
+            .iter()
+            .find(|hit| facts[hit.fact].about == entry && facts[hit.fact].aspect != FactAspect::Name)
+            .filter(|hit| hit.score >= needed && facts[hit.fact].aspect != FactAspect::Definition);
+        if let Some(hit) = specific {
+            let fact = &facts[hit.fact];
+            let prefix = if fact.aspect == FactAspect::Provider {
+                format!("{} — ", target.name.get(lang))
+            } else {
+                String::new()
+            };
+            return (
+                bounded(&format!("{prefix}{}", sentences(fact.text.get(lang), question))),
+                fact.aspect,
+            );
+        }
+    }
     let best = best_fact(knowledge, question, entry, &wanted);
     let chosen = match best {
         // "What is IaaS?": the one-sentence summary says it best, unless a fact of another
@@ -236,6 +294,18 @@ const LAYER_WORDS: &[(Layer, &[&str])] = &[
     (Layer::Data, &[" data", "데이터"]),
     (Layer::Application, &["application", " app ", " app", "애플리케이션", "앱"]),
 ];
+
+/// Whether the question names a layer below the data (the OS, the runtime, the servers):
+/// a question about one of those and a model is a question of who manages it.
+fn names_infrastructure_layer(question: &str) -> bool {
+    let text = format!(" {} ", question.to_lowercase());
+    LAYER_WORDS
+        .iter()
+        .filter(|(layer, _)| {
+            !matches!(layer, Layer::Data | Layer::Application | Layer::Servers | Layer::Runtime)
+        })
+        .any(|(_, words)| words.iter().any(|w| text.contains(w)))
+}
 
 /// Who manages what, as the lead of a management question: the layers it names and who
 /// runs them, or the whole split when it names none.

@@ -146,6 +146,9 @@ pub struct Search {
     pub by_text: Vec<Hit>,
     /// The best-matching facts, best first (at most 32); empty when off-topic.
     pub facts: Vec<FactHit>,
+    /// The facts matching the words of the question outside its names, best first: what
+    /// "can I customize SaaS much?" asks about SaaS. Empty when off-topic or all names.
+    pub rest_facts: Vec<FactHit>,
 }
 
 /// One retrieved fact.
@@ -417,6 +420,7 @@ impl Index {
                 corrections,
                 by_text: Vec::new(),
                 facts: Vec::new(),
+                rest_facts: Vec::new(),
             };
         }
         let text_scores = scores.clone();
@@ -450,6 +454,23 @@ impl Index {
         hits.retain(|hit| mentions.iter().any(|m| m.entry == hit.entry) || hit.score >= floor * RELATIVE_CUT);
         hits.truncate(MAX_HITS.max(mentions.len()));
         let facts = self.score_facts(&terms, asks_analogy);
+        let rest_facts = if mentions.is_empty() {
+            Vec::new()
+        } else {
+            let mut rest_terms: Vec<String> = Vec::new();
+            let rest: Vec<Word> = words
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| !mentions.iter().any(|m| m.words.contains(index)))
+                .map(|(_, word)| word.clone())
+                .collect();
+            analyzer::for_each_term(&rest, |term| {
+                if !rest_terms.iter().any(|seen| seen == term) {
+                    rest_terms.push(term.to_string());
+                }
+            });
+            self.score_facts(&rest_terms, asks_analogy)
+        };
         Search {
             words,
             mentions,
@@ -458,6 +479,7 @@ impl Index {
             corrections,
             by_text,
             facts,
+            rest_facts,
         }
     }
 }
