@@ -71,7 +71,8 @@ fn by_relevance<T>(items: &[T], text_of: impl Fn(&T) -> [&str; 2], question_term
             if question_terms.is_empty() {
                 return (index, 0);
             }
-            let texts = text_of(item).map(str::to_lowercase);
+            // Hangul has no case: lowering the ASCII letters is enough, and far cheaper.
+            let texts = text_of(item).map(str::to_ascii_lowercase);
             let shared = question_terms
                 .iter()
                 .filter(|term| texts.iter().any(|text| text.contains(term.as_str())))
@@ -235,9 +236,8 @@ pub fn answer(
         .iter()
         .filter_map(|aspect| aspect_section(entry, *aspect, lang, question_terms))
         .collect();
-    let extra = extra_sections(entry, lang, question_terms);
     if lead_sections || (sections.is_empty() && entry.kind == EntryKind::Topic) {
-        sections.extend(extra.into_iter().take(2));
+        sections.extend(extra_sections(entry, lang, question_terms).into_iter().take(2));
     }
     if !aspects.contains(&Aspect::Definition) {
         let short = ReplySection {

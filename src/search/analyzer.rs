@@ -7,7 +7,7 @@
 //! stemmer that leaves the `-aaS` names alone. The same analysis runs on knowledge text and on
 //! questions, so both sides always agree.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
@@ -430,12 +430,12 @@ const STOPWORDS: &[&str] = &[
     "봐",
 ];
 
-static PARTICLE_SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-static STOPWORD_SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+static PARTICLE_SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+static STOPWORD_SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
 
 /// A word list as a set, built on first use: the lists are read for every word of every
 /// text, and a linear scan of a few hundred strings dominated index building.
-fn lookup(set: &'static OnceLock<HashSet<&'static str>>, words: &[&'static str]) -> &'static HashSet<&'static str> {
+fn lookup(set: &'static OnceLock<FxHashSet<&'static str>>, words: &[&'static str]) -> &'static FxHashSet<&'static str> {
     set.get_or_init(|| words.iter().copied().collect())
 }
 

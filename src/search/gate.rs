@@ -4,7 +4,7 @@
 //! words in the knowledge base; words of other domains and arithmetic veto a question that
 //! names nothing clearly. Only language-level lists live here, never entry-specific words.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use super::analyzer::{self, Script, Word};
 use super::index::{Field, Index};
@@ -347,8 +347,8 @@ impl Index {
 }
 
 /// Every beginning of three or more syllables of the words of four or more.
-pub(super) fn beginnings_of(words: &HashSet<String>) -> HashSet<String> {
-    let mut beginnings = HashSet::new();
+pub(super) fn beginnings_of(words: &FxHashSet<String>) -> FxHashSet<String> {
+    let mut beginnings = FxHashSet::default();
     for word in words {
         let bounds: Vec<usize> = word.char_indices().map(|(index, _)| index).collect();
         for &end in bounds.iter().skip(3) {

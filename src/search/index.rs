@@ -7,7 +7,7 @@
 //! Retrieval terms live in the knowledge files (names, aliases, providers, prose); this
 //! module holds no entry-specific word.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::analyzer::{self, Script, Word};
 use super::gate::{
@@ -175,7 +175,7 @@ pub(super) struct Posting {
 
 /// The index over one knowledge base; rebuilt whenever the knowledge base changes.
 pub struct Index {
-    pub(super) postings: HashMap<String, (f32, Vec<Posting>)>,
+    pub(super) postings: FxHashMap<String, (f32, Vec<Posting>)>,
     field_lengths: Vec<[f32; FIELDS]>,
     average_lengths: [f32; FIELDS],
     /// Terms per fact, and their average, for the facts' own BM25.
@@ -183,7 +183,7 @@ pub struct Index {
     average_fact_length: f32,
     /// The aspect of each fact: facts of analogies count only when analogies are asked for.
     fact_fields: Vec<Field>,
-    pub(super) phrases: HashMap<String, (usize, MentionKind)>,
+    pub(super) phrases: FxHashMap<String, (usize, MentionKind)>,
     /// Products and providers several entries share (`AWS`).
     pub(super) shared: SharedProducts,
     /// Latin words of names, aliases and products that typos are corrected towards, each
@@ -191,15 +191,15 @@ pub struct Index {
     pub(super) typo_vocabulary: Vec<(String, [u8; 37])>,
     /// Latin words of provider and product names (`kubernetes`, `heroku`): a typo corrected
     /// into one of them stands even outside a full name.
-    pub(super) product_words: HashSet<String>,
+    pub(super) product_words: FxHashSet<String>,
     /// Whole Hangul words of the knowledge text outside analogies, for the off-topic gate:
     /// two-syllable chunks are good for ranking but too loose to say a word is known.
-    pub(super) hangul_words: HashSet<String>,
+    pub(super) hangul_words: FxHashSet<String>,
     /// Whole Hangul words of analogies, known only when a question asks for an analogy.
-    pub(super) analogy_hangul_words: HashSet<String>,
+    pub(super) analogy_hangul_words: FxHashSet<String>,
     /// The first three or more syllables of longer known words: people shorten loanwords
     /// (`온프레` for 온프레미스, `쿠버네` for 쿠버네티스).
-    pub(super) hangul_beginnings: HashSet<String>,
+    pub(super) hangul_beginnings: FxHashSet<String>,
     /// The largest inverse document frequency: what an unknown word weighs in the gate.
     pub(super) max_idf: f32,
 }
@@ -209,12 +209,12 @@ impl Index {
     pub fn build(knowledge: &KnowledgeBase) -> Index {
         let entries = knowledge.entries();
         let facts = knowledge.facts();
-        let mut counts: HashMap<String, Vec<Posting>> = HashMap::new();
+        let mut counts: FxHashMap<String, Vec<Posting>> = FxHashMap::default();
         let mut field_lengths = vec![[0.0; FIELDS]; entries.len()];
         let mut fact_lengths = vec![0.0f32; facts.len()];
         let mut fact_fields = Vec::with_capacity(facts.len());
-        let mut hangul_words = HashSet::new();
-        let mut analogy_hangul_words = HashSet::new();
+        let mut hangul_words = FxHashSet::default();
+        let mut analogy_hangul_words = FxHashSet::default();
         let mut previous_heading: Option<&crate::knowledge::Text> = None;
         for (position, fact) in facts.iter().enumerate() {
             let field = Field::of(fact.aspect);
@@ -492,11 +492,12 @@ impl Index {
     fn score_entries(&self, terms: &[String], asks_analogy: bool) -> (Vec<f32>, Vec<[f32; FIELDS]>) {
         let mut scores = vec![0.0f32; self.field_lengths.len()];
         let mut by_field = vec![[0.0f32; FIELDS]; self.field_lengths.len()];
+        let mut weighted = vec![0.0f32; self.field_lengths.len()];
         for term in terms {
             let Some((idf, postings)) = self.postings.get(term) else {
                 continue;
             };
-            let mut weighted = vec![0.0f32; self.field_lengths.len()];
+            weighted.fill(0.0);
             for posting in postings {
                 if (posting.field == Field::Analogies && !asks_analogy) || !posting.for_entry {
                     continue;
@@ -508,7 +509,7 @@ impl Index {
                 weighted[posting.entry] += part;
                 by_field[posting.entry][slot] += idf * part;
             }
-            for (entry, tf) in weighted.into_iter().enumerate() {
+            for (entry, &tf) in weighted.iter().enumerate() {
                 if tf > 0.0 {
                     scores[entry] += idf * tf * (K1 + 1.0) / (K1 + tf);
                 }

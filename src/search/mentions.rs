@@ -1,7 +1,7 @@
 //! Names in a question: explicit mentions of names, aliases and products (compared in a
 //! spacing-free, stemmed form), and typo correction of Latin words towards them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use super::analyzer::{self, Script, Word};
@@ -64,23 +64,23 @@ impl Index {
     /// Products several entries share, named in words no entry mention covers.
     pub(super) fn shared_mentions(&self, words: &[Word], mentions: &[Mention]) -> Vec<SharedMention> {
         let mut found: Vec<SharedMention> = Vec::new();
+        if self.shared.is_empty() {
+            return found;
+        }
+        let mut key = String::new();
         let mut start = 0;
         while start < words.len() {
             let mut matched = 0;
             if !mentions.iter().any(|m| m.words.contains(&start)) {
-                for end in (start + 1..=(start + MAX_PHRASE_WORDS).min(words.len())).rev() {
-                    let key = phrase_key(words[start..end].iter().map(|word| word.text.as_str()));
-                    if let Some((label, entries)) = self.shared.get(&key) {
-                        if !found.iter().any(|f| &f.label == label) {
-                            found.push(SharedMention {
-                                label: label.clone(),
-                                entries: entries.clone(),
-                                words: start..end,
-                            });
-                        }
-                        matched = end - start;
-                        break;
+                if let Some((end, (label, entries))) = longest_phrase(&self.shared, words, start, &mut key) {
+                    if !found.iter().any(|f| &f.label == label) {
+                        found.push(SharedMention {
+                            label: label.clone(),
+                            entries: entries.clone(),
+                            words: start..end,
+                        });
                     }
+                    matched = end - start;
                 }
             }
             start += matched.max(1);
@@ -125,12 +125,13 @@ impl Index {
     /// Entries named in the question, longest match first, left to right.
     pub(super) fn mentions(&self, words: &[Word]) -> Vec<Mention> {
         let mut mentions: Vec<Mention> = Vec::new();
+        let mut key = String::new();
         let mut start = 0;
         while start < words.len() {
             let mut matched = 0;
-            for end in (start + 1..=(start + MAX_PHRASE_WORDS).min(words.len())).rev() {
+            if let Some((end, (entry, kind))) = longest_phrase(&self.phrases, words, start, &mut key) {
                 let key = phrase_key(words[start..end].iter().map(|word| word.text.as_str()));
-                if let Some((entry, kind)) = self.phrases.get(&key) {
+                {
                     match mentions.iter_mut().find(|m| m.entry == *entry) {
                         // "is Heroku PaaS?": named by its name too, the mention is a name.
                         Some(earlier) if *kind == MentionKind::Name => earlier.also_named = true,
@@ -144,13 +145,31 @@ impl Index {
                         }),
                     }
                     matched = end - start;
-                    break;
                 }
             }
             start += matched.max(1);
         }
         mentions
     }
+}
+
+/// The longest phrase of `map` that starts at word `start`, and where it ends. The key grows
+/// word by word in `key`, one buffer for the whole question.
+fn longest_phrase<'m, T>(
+    map: &'m FxHashMap<String, T>,
+    words: &[Word],
+    start: usize,
+    key: &mut String,
+) -> Option<(usize, &'m T)> {
+    key.clear();
+    let mut longest = None;
+    for (offset, word) in words[start..].iter().take(MAX_PHRASE_WORDS).enumerate() {
+        key.push_str(analyzer::stem_latin(&word.text));
+        if let Some(value) = map.get(key.as_str()) {
+            longest = Some((start + offset + 1, value));
+        }
+    }
+    longest
 }
 
 /// How often each ASCII letter and digit occurs; other characters share one slot.
@@ -179,13 +198,13 @@ fn phrase_key<'a>(words: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// Phrase key → the product or provider label and the entries that offer it.
-pub(super) type SharedProducts = HashMap<String, (String, Vec<usize>)>;
+pub(super) type SharedProducts = FxHashMap<String, (String, Vec<usize>)>;
 
 /// Names, aliases and unambiguous products → entry; products several entries share
 /// (`AWS`); and the Latin words typos are corrected towards.
-pub(super) fn phrases_of(entries: &[Entry]) -> (HashMap<String, (usize, MentionKind)>, SharedProducts, Vec<String>) {
-    let mut names: HashMap<String, (usize, MentionKind)> = HashMap::new();
-    let mut products: HashMap<String, (String, Vec<usize>)> = HashMap::new();
+pub(super) fn phrases_of(entries: &[Entry]) -> (FxHashMap<String, (usize, MentionKind)>, SharedProducts, Vec<String>) {
+    let mut names: FxHashMap<String, (usize, MentionKind)> = FxHashMap::default();
+    let mut products: FxHashMap<String, (String, Vec<usize>)> = FxHashMap::default();
     let mut vocabulary: Vec<String> = Vec::new();
     let mut add_vocabulary = |words: &[Word]| {
         for word in words {
@@ -224,7 +243,7 @@ pub(super) fn phrases_of(entries: &[Entry]) -> (HashMap<String, (usize, MentionK
             }
         }
     }
-    let mut shared = HashMap::new();
+    let mut shared = FxHashMap::default();
     for (key, (label, owners)) in products {
         if let [owner] = owners[..] {
             names.entry(key).or_insert((owner, MentionKind::Product));
