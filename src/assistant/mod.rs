@@ -6,6 +6,7 @@
 
 mod compose;
 mod grounded;
+mod guard;
 mod intent;
 mod limits;
 mod reply;
