@@ -3,10 +3,11 @@
 //!
 //! Every failure (error status, timeout, malformed body, empty answer, a cut stream) becomes
 //! the offline reply marked [`Mode::Fallback`], with the reason logged at warn. So does an
-//! answer the [`guard`](super::guard) rejects (wrong language, a citation of an entry not
-//! given, a number found in no fact); echoed prompt markup is removed before anything is
-//! shown, streamed or cached. No retrieved entry means no call at all. Identical questions
-//! share one call through a bounded cache, which only ever holds answers that passed the guard.
+//! answer the [`guard`] rejects (wrong language, a citation of an entry not given, a number
+//! found in no fact, only the question echoed); echoed prompt markup is removed before
+//! anything is shown, streamed or cached. No retrieved entry means no call at all. Identical
+//! questions share one call through a bounded cache, which only ever holds answers that passed
+//! the guard.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -100,8 +101,13 @@ impl Grounded {
                 let call = self.cache.try_get_with(key, async {
                     let request = request()?;
                     let text = self.client.complete(&request).await?;
-                    let text = checked(tidy(&text, max_chars), self.client.name())?;
-                    let shown = guard::guard(&text, lang, &allowed_ids, &prompt_of(&request), question)?;
+                    let shown = guard::guard(
+                        &tidy(&text, max_chars),
+                        lang,
+                        &allowed_ids,
+                        &prompt_of(&request),
+                        question,
+                    )?;
                     checked(shown, self.client.name()).map_err(Failure::from)
                 });
                 match tokio::time::timeout(self.deadline, call).await {
@@ -203,8 +209,8 @@ impl Grounded {
             }
             show(settled);
         }
-        let text = checked(tidy(&whole, self.max_answer_chars), self.client.name())?;
-        let text = checked(guard::check(&text, lang, grounding)?, self.client.name())?;
+        let text = guard::check(&tidy(&whole, self.max_answer_chars), lang, grounding)?;
+        let text = checked(text, self.client.name())?;
         show(&text);
         Ok(text.to_string())
     }

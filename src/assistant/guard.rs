@@ -3,11 +3,13 @@
 //! offline instead.
 //!
 //! A small model (and sometimes a big one) copies the prompt's scaffolding into its reply
-//! (`</entry>`, `<question>`, `<|im_end|>`), answers a Korean question in English, cites
-//! entries it was never given, or invents years and percentages. The prompt asks it not to;
+//! (`</entry>`, `<question>`, `<|im_end|>`) or makes up XML of its own, answers a Korean
+//! question in English (or drifts into a third script), cites entries it was never given,
+//! invents years and percentages, or just repeats the question. The prompt asks it not to;
 //! this module is what holds when the model does anyway. The checks are cheap, pure and
 //! conservative — hand-written scans over the text, no regex, no network — and each rejection
-//! has a short machine-readable name for the logs ([`Rejection::as_str`]).
+//! has a short machine-readable name for the logs ([`Rejection::as_str`]). What they cannot
+//! see is a fluent sentence that is false, or Korean that is merely broken: those still pass.
 //!
 //! It owns only text-in, verdict-out: it never calls the model, never logs, never decides what
 //! is shown instead (the grounded path does), and knows nothing of any knowledge entry beyond
@@ -21,7 +23,8 @@ use crate::search::analyzer::strip_particle;
 
 /// Names of the XML-ish tags the prompt templates use (and ones a template may use next, such
 /// as `<facts>`/`<fact id="…">`, plus chat-role wrappers models like to invent). A tag with one
-/// of these names is prompt markup wherever it shows up in an answer; any other `<…>` is text.
+/// of these names is prompt markup wherever it shows up in an answer, with or without
+/// attributes; other names are markup only in the shapes [`strip_markup`] lists.
 const PROMPT_TAGS: [&str; 15] = [
     "answer",
     "assistant",
@@ -235,9 +238,11 @@ pub(super) fn ungrounded(text: &str, grounding: &Grounding<'_>) -> Option<Reject
 /// Markup is: a tag named in [`PROMPT_TAGS`] (`<entry id="…">`, `</question>`, `<fact/>`); a
 /// tag of any name with a quoted attribute (`<posting name="Korea">`, `<mention id="x" />`),
 /// which is XML a model made up, never a placeholder like `<image>`; the closing tag of such a
-/// made-up element; and `<|…|>` special tokens. A special token after some text ends the
-/// answer there: what a model writes after `<|im_end|>` or a new `<|im_start|>` is another
-/// turn, not this answer. Everything else with a `<` is text: "a < b", `<b>`, `<->`.
+/// made-up element; a bare tag alone on its line (`<output>`), which wraps the answer; and
+/// `<|…|>` special tokens. A tag on a line of its own goes with its line. A special token
+/// after some text ends the answer there: what a model writes after `<|im_end|>` or a new
+/// `<|im_start|>` is another turn, not this answer. Everything else with a `<` is text:
+/// "a < b", `docker run <image>`, `<->`.
 ///
 /// With `partial`, the text is still streaming: a trailing fragment that may become markup is
 /// held back. Without it, a trailing fragment that can only be the start of markup (an answer
@@ -357,7 +362,7 @@ fn markup_at<'t>(text: &'t str, opened: &[&str], line_start: bool, partial: bool
     let closing_names: &[&str] = if closing { opened } else { &[] };
     if name_end == text.len() {
         // The text ends inside the name (a lone `<` may still be "a < b").
-        if (closing || !name.is_empty()) && spells(PROMPT_TAGS, name, false)
+        if ((closing || !name.is_empty()) && spells(PROMPT_TAGS, name, false))
             || spells(closing_names.iter().copied(), name, false)
         {
             return Markup::Unfinished { markup: true };
@@ -780,6 +785,23 @@ mod tests {
             }
             assert_eq!(shown, strip_markup(answer, false));
             assert_eq!(shown, expected);
+        }
+        // what the property below once found
+        for answer in [
+            "</x>",
+            "<entryentry",
+            "<entry/>",
+            "<</IaaS/",
+            "</answer/>",
+            "<|im_start|>assistant",
+        ] {
+            let mut shown = String::new();
+            for end in (0..=answer.len()).filter(|&end| answer.is_char_boundary(end)) {
+                let visible = visible_so_far(&answer[..end]);
+                assert!(visible.starts_with(&shown), "{answer:?}: {shown:?} then {visible:?}");
+                shown = visible;
+            }
+            assert!(strip_markup(answer, false).starts_with(&shown), "{answer:?}");
         }
     }
 
