@@ -2,8 +2,12 @@
 //! through the [`LlmClient`] trait, and its cleaned answer comes back with the same sources.
 //!
 //! Every failure (error status, timeout, malformed body, empty answer, a cut stream) becomes
-//! the offline reply marked [`Mode::Fallback`], with the reason logged at warn. No retrieved
-//! entry means no call at all. Identical questions share one call through a bounded cache.
+//! the offline reply marked [`Mode::Fallback`], with the reason logged at warn. So does an
+//! answer the [`guard`] rejects (wrong language, a citation of an entry not given, a number
+//! found in no fact, only the question echoed); echoed prompt markup is removed before
+//! anything is shown, streamed or cached. No retrieved entry means no call at all. Identical
+//! questions share one call through a bounded cache, which only ever holds answers that passed
+//! the guard.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +15,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use moka::future::Cache;
 
+use super::guard::{self, Grounding, Rejection};
 use super::reply::{Mode, Reply, ReplySection};
 use super::Snapshot;
 use crate::config::LlmConfig;
@@ -85,17 +90,30 @@ impl Grounded {
                     message: format!("prompt template failed: {error}"),
                 })
         };
+        // What the answer may rest on: the entries the prompt carries (exactly the sources)
+        // and everything the prompt and the question say.
+        let allowed_ids: Vec<&str> = offline.sources.iter().map(|source| source.id.as_str()).collect();
+        let prompt_of = |request: &ChatRequest| format!("{}\n{}", request.system, request.user);
+        let lang = offline.lang;
         let max_chars = self.max_answer_chars;
-        let result = match on_delta {
+        let result: Result<Arc<String>, Failure> = match on_delta {
             None => {
                 let call = self.cache.try_get_with(key, async {
                     let request = request()?;
                     let text = self.client.complete(&request).await?;
-                    checked(tidy(&text, max_chars), self.client.name())
+                    let shown = guard::guard(
+                        &tidy(&text, max_chars),
+                        lang,
+                        &allowed_ids,
+                        &prompt_of(&request),
+                        question,
+                    )?;
+                    checked(shown, self.client.name()).map_err(Failure::from)
                 });
                 match tokio::time::timeout(self.deadline, call).await {
-                    Ok(result) => result.map_err(|error| error.to_string()),
-                    Err(_) => Err("no answer within the deadline".to_string()),
+                    // The cache hands errors out shared; the reason is all the log needs.
+                    Ok(result) => result.map_err(Arc::unwrap_or_clone),
+                    Err(_) => Err(Failure::Deadline),
                 }
             }
             Some(on_delta) => match self.cache.get(&key).await {
@@ -104,16 +122,21 @@ impl Grounded {
                     Ok(text)
                 }
                 None => match request() {
-                    Err(error) => Err(error.to_string()),
-                    Ok(request) => match tokio::time::timeout(self.deadline, self.stream(&request, on_delta)).await {
-                        Ok(Ok(text)) => {
-                            let text = Arc::new(text);
-                            self.cache.insert(key, text.clone()).await;
-                            Ok(text)
+                    Err(error) => Err(Failure::Llm(error)),
+                    Ok(request) => {
+                        let prompt = prompt_of(&request);
+                        let grounding = Grounding::new(&allowed_ids, &prompt, question);
+                        let streamed = self.stream(&request, lang, &grounding, on_delta);
+                        match tokio::time::timeout(self.deadline, streamed).await {
+                            Ok(Ok(text)) => {
+                                let text = Arc::new(text);
+                                self.cache.insert(key, text.clone()).await;
+                                Ok(text)
+                            }
+                            Ok(Err(failure)) => Err(failure),
+                            Err(_) => Err(Failure::Deadline),
                         }
-                        Ok(Err(error)) => Err(error.to_string()),
-                        Err(_) => Err("no answer within the deadline".to_string()),
-                    },
+                    }
                 },
             },
         };
@@ -126,30 +149,103 @@ impl Grounded {
                 }],
                 ..offline
             },
-            Err(reason) => {
-                tracing::warn!(provider = %self.client.name(), %reason, "llm answer failed; answering offline");
+            Err(Failure::Rejected(rejection)) => {
+                tracing::warn!(
+                    provider = %self.client.name(),
+                    reason = rejection.as_str(),
+                    detail = rejection.detail(),
+                    "llm answer rejected by the guard: {rejection}; answering offline"
+                );
+                fallback(offline)
+            }
+            Err(failure) => {
+                tracing::warn!(
+                    provider = %self.client.name(),
+                    reason = failure.reason(),
+                    error = %failure,
+                    "llm answer failed; answering offline"
+                );
                 fallback(offline)
             }
         }
     }
 
-    /// Streams the answer; `on_delta` sees the cleaned text as it grows (a reasoning block
-    /// is never shown, not even while it streams).
-    async fn stream(&self, request: &ChatRequest, on_delta: &mut (dyn FnMut(&str) + Send)) -> Result<String, LlmError> {
+    /// Streams the answer; `on_delta` sees the cleaned text as it grows, word by word: a
+    /// reasoning block is never shown, not even while it streams, nor is prompt markup (a
+    /// fragment that may become a tag waits for the next delta), and the word being written
+    /// waits for the space after it. That settled text is checked as it grows: once it cites
+    /// an entry not given or states a number found in no fact, no later delta can make the
+    /// answer acceptable, so the stream is dropped at once, and the offending word was never
+    /// shown. The whole answer then goes through the guard like an unstreamed one, and only
+    /// then is its last word shown. When it is rejected (the language is judged only here) the
+    /// caller returns the offline reply, which the front end shows in place of the streamed
+    /// text.
+    async fn stream(
+        &self,
+        request: &ChatRequest,
+        lang: Lang,
+        grounding: &Grounding<'_>,
+        on_delta: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<String, Failure> {
         let mut stream = self.client.stream(request);
         let mut whole = String::new();
         let mut shown = String::new();
-        while let Some(delta) = stream.next().await {
-            whole.push_str(&delta?);
-            let visible = tidy(&whole, self.max_answer_chars);
+        // Passes on what `visible` adds to what was shown; a `visible` that does not extend it
+        // (a bound that moved its cut) waits for the final reply.
+        let mut show = |visible: &str| {
             if let Some(new) = visible.strip_prefix(shown.as_str()) {
                 if !new.is_empty() {
                     on_delta(new);
-                    shown = visible;
+                    shown = visible.to_string();
                 }
             }
+        };
+        while let Some(delta) = stream.next().await {
+            whole.push_str(&delta?);
+            let visible = guard::visible_so_far(&tidy(&whole, self.max_answer_chars));
+            let settled = guard::settled(&visible);
+            if let Some(rejection) = guard::ungrounded(settled, grounding) {
+                return Err(Failure::Rejected(rejection));
+            }
+            show(settled);
         }
-        checked(tidy(&whole, self.max_answer_chars), self.client.name()).map(|text| text.to_string())
+        let text = guard::check(&tidy(&whole, self.max_answer_chars), lang, grounding)?;
+        let text = checked(text, self.client.name())?;
+        show(&text);
+        Ok(text.to_string())
+    }
+}
+
+/// Why no LLM answer is shown: the call failed, the guard rejected the answer, or the answer
+/// took longer than the grounded path's own deadline.
+#[derive(Clone, Debug, thiserror::Error)]
+enum Failure {
+    /// The provider gave no usable answer.
+    #[error(transparent)]
+    Llm(#[from] LlmError),
+    /// The model answered, but not in a way that may be shown.
+    #[error("the answer was rejected: {0}")]
+    Rejected(Rejection),
+    /// No answer within the deadline on top of the client's timeout.
+    #[error("no answer within the deadline")]
+    Deadline,
+}
+
+impl From<Rejection> for Failure {
+    fn from(rejection: Rejection) -> Failure {
+        Failure::Rejected(rejection)
+    }
+}
+
+impl Failure {
+    /// The short machine-readable reason for the log: the error kind (`timeout`, `status`,
+    /// …), the guard's rejection (`wrong_language`, …) or `deadline`.
+    fn reason(&self) -> &'static str {
+        match self {
+            Failure::Llm(error) => error.kind(),
+            Failure::Rejected(rejection) => rejection.as_str(),
+            Failure::Deadline => "deadline",
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 mod compose;
 mod grounded;
 mod grounding;
+mod guard;
 mod intent;
 mod lead;
 mod limits;

@@ -193,7 +193,8 @@ async fn identical_questions_are_answered_from_the_cache() {
 
 #[tokio::test]
 async fn a_different_language_is_a_different_answer() {
-    let fake = FakeLlm::start([Script::answer("answer")]).await;
+    // each answer in its reply language, or the guard would (rightly) reject it
+    let fake = FakeLlm::start([Script::answer("answer"), Script::answer("답변")]).await;
     let assistant = assistant(&llm_config(ProviderKind::Openai, &fake));
     respond(&assistant, "what is SaaS").await;
     let korean = assistant
@@ -226,7 +227,9 @@ async fn outside_images_are_not_rendered_and_length_is_bounded() {
 
 #[tokio::test]
 async fn past_the_per_user_quota_the_answer_is_offline_with_a_note() {
-    let fake = FakeLlm::start([Script::answer("from the model [iaas]")]).await;
+    // no citation: the questions below retrieve different entries, and citing one not given
+    // is an answer the guard rejects
+    let fake = FakeLlm::start([Script::answer("from the model")]).await;
     let config = llm_config(ProviderKind::Openai, &fake);
     let limits = xaas::config::LimitsConfig {
         llm_per_user_per_minute: 2,
@@ -272,6 +275,154 @@ async fn a_long_question_is_answered_about_its_beginning_and_says_so() {
     // The language comes from the whole question, even when the beginning is English.
     let mixed = format!("{} 이건 한국어 질문", "IaaS ".repeat(20));
     assert_eq!(assistant.answer(&Question::new(mixed)).lang, xaas::knowledge::Lang::Ko);
+}
+
+// --- the guard: what the model writes is checked before anyone sees it ------------------
+
+/// The offline reply to `question`: what a rejected answer falls back to.
+fn offline(question: &str) -> Reply {
+    Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge")).answer(&Question::new(question))
+}
+
+/// The streamed reply to `question`, and the pieces shown while it streamed.
+async fn respond_streamed(assistant: &Assistant, question: &str) -> (Reply, Vec<String>) {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut on_delta = |delta: &str| pieces.push(delta.to_string());
+    let reply = tokio::time::timeout(
+        Duration::from_secs(15),
+        assistant.respond(&Question::new(question), Some(&mut on_delta)),
+    )
+    .await
+    .expect("an answer within the bound");
+    (reply, pieces)
+}
+
+const MARKUP: [&str; 8] = [
+    "<entry",
+    "</entry",
+    "<question",
+    "</question",
+    "<answer",
+    "</answer",
+    "<|",
+    "<fact",
+];
+
+#[tokio::test]
+async fn echoed_prompt_markup_is_removed_and_the_answer_still_shown() {
+    let echoed = "<answer>\nPaaS의 단점은 플랫폼 종속입니다 [paas].\n</entry>\n</answer>\n<question>PaaS 단점</question><|im_end|>";
+    for provider in PROVIDERS {
+        for streamed in [false, true] {
+            let fake = FakeLlm::start([Script::answer(echoed)]).await;
+            let assistant = assistant(&llm_config(provider, &fake));
+            let (reply, pieces) = if streamed {
+                respond_streamed(&assistant, "PaaS 단점").await
+            } else {
+                (respond(&assistant, "PaaS 단점").await, Vec::new())
+            };
+            assert_eq!(reply.mode, Mode::Llm, "{provider} streamed={streamed}");
+            let body = &reply.sections[0].body;
+            assert_eq!(body, "PaaS의 단점은 플랫폼 종속입니다 [paas].\nPaaS 단점");
+            for markup in MARKUP {
+                assert!(!body.contains(markup), "{body}");
+                assert!(
+                    pieces.iter().all(|piece| !piece.contains(markup)),
+                    "no markup while streaming either: {pieces:?}"
+                );
+            }
+            if streamed {
+                assert_eq!(&pieces.concat(), body, "the stream shows what the reply says");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_answer_the_guard_rejects_is_the_offline_answer_and_is_not_cached() {
+    let cases = [
+        // a Korean question answered in English
+        ("IaaS 장점이 뭐야?", "IaaS gives you control over servers [iaas]."),
+        // an English question answered in Korean
+        (
+            "what are the pros of IaaS?",
+            "IaaS는 서버를 마음대로 다룰 수 있습니다 [iaas].",
+        ),
+        // a year in none of the facts
+        (
+            "what are the pros of IaaS?",
+            "IaaS was introduced in 2006 and gives you control [iaas].",
+        ),
+        // an entry the prompt did not carry
+        (
+            "what are the pros of IaaS?",
+            "IaaS gives you control, unlike HIPAA [hipaa].",
+        ),
+    ];
+    // the control: the same question, answered properly, is shown
+    let fake = FakeLlm::start([Script::answer("IaaS gives you control over servers [iaas].")]).await;
+    let control = respond(
+        &assistant(&llm_config(ProviderKind::Openai, &fake)),
+        "what are the pros of IaaS?",
+    )
+    .await;
+    assert_eq!(control.mode, Mode::Llm);
+    for provider in PROVIDERS {
+        for (question, answer) in cases {
+            let expected = offline(question);
+            let fake = FakeLlm::start([Script::answer(answer)]).await;
+            let assistant = assistant(&llm_config(provider, &fake));
+            let reply = respond(&assistant, question).await;
+            assert_eq!(reply.mode, Mode::Fallback, "{provider}: {answer}");
+            assert_eq!(reply.sections, expected.sections, "{provider}: the offline text");
+            assert_eq!(reply.sources, expected.sources);
+            // not cached: asking again asks the model again
+            let again = respond(&assistant, question).await;
+            assert_eq!(again.mode, Mode::Fallback);
+            assert_eq!(fake.count(), 2, "{provider}: {answer}");
+
+            let (streamed, _) = respond_streamed(&assistant, question).await;
+            assert_eq!(streamed.mode, Mode::Fallback, "{provider} streamed: {answer}");
+            assert_eq!(streamed.sections, expected.sections);
+            assert_eq!(fake.count(), 3, "a rejected stream is not cached either");
+        }
+    }
+}
+
+#[tokio::test]
+async fn grounded_numbers_list_markers_and_given_citations_pass() {
+    // "2023" is in the facts sent (PaaS's layer in Coatue's 2023 report); list markers are no
+    // claims
+    let answer = "PaaS와 AI 스택:\n1. AI 개발 도구 계층 [paas]\n2. 플랫폼 제공 [paas]\nCoatue의 2023년 보고서가 이렇게 봅니다.";
+    let fake = FakeLlm::start([Script::answer(answer)]).await;
+    let assistant = assistant(&llm_config(ProviderKind::Openai, &fake));
+    let reply = respond(&assistant, "PaaS는 AI 스택에서 어디에 있어?").await;
+    assert_eq!(reply.mode, Mode::Llm);
+    assert_eq!(reply.sections[0].body, answer);
+}
+
+#[tokio::test]
+async fn a_stream_that_states_an_invented_number_stops_before_showing_it() {
+    // The model keeps the stream open after its text: only the guard's early stop ends it
+    // before the timeout.
+    let text = "IaaS grew 35 percent in a single year and everyone moved to it [iaas] quickly";
+    for provider in PROVIDERS {
+        let fake = FakeLlm::start([Script::Stall(text.to_string())]).await;
+        let config = LlmConfig {
+            timeout_secs: 10,
+            ..llm_config(provider, &fake)
+        };
+        let assistant = assistant(&config);
+        let started = std::time::Instant::now();
+        let (reply, pieces) = respond_streamed(&assistant, "what are the pros of IaaS?").await;
+        assert_eq!(reply.mode, Mode::Fallback, "{provider}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{provider}: stopped at the number, not at the timeout ({:?})",
+            started.elapsed()
+        );
+        assert!(!pieces.concat().contains("35"), "{provider}: never shown: {pieces:?}");
+        assert_eq!(reply.sections, offline("what are the pros of IaaS?").sections);
+    }
 }
 
 // --- the real binary --------------------------------------------------------------------
@@ -328,6 +479,35 @@ fn the_cli_falls_back_when_the_llm_fails_and_says_why_in_the_log() {
     let logs = String::from_utf8_lossy(&output.stderr);
     assert!(logs.contains("WARN"), "{logs}");
     assert!(!logs.contains(KEY), "{logs}");
+}
+
+#[test]
+fn a_rejected_answer_is_logged_with_a_short_reason() {
+    let cases = [
+        ("PaaS 단점이 뭐야?", "PaaS locks you in [paas].", "wrong_language"),
+        (
+            "what are the downsides of PaaS?",
+            "PaaS locks you in [saas].",
+            "unknown_citation",
+        ),
+        (
+            "what are the downsides of PaaS?",
+            "PaaS locks in 73% of teams [paas].",
+            "ungrounded_number",
+        ),
+    ];
+    for (question, answer, reason) in cases {
+        let fake = FakeLlm::start_blocking([Script::answer(answer)]);
+        let output = xaas_with_llm(&fake, &["--log-format", "json", "ask", "--json", question]);
+        assert!(output.status.success());
+        assert_eq!(json(&output)["mode"], "fallback", "{answer}");
+        let logs = String::from_utf8_lossy(&output.stderr);
+        let warned = logs
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .find(|line| line["level"] == "WARN" && line["reason"] == reason);
+        assert!(warned.is_some(), "{reason}: {logs}");
+    }
 }
 
 #[test]

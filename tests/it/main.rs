@@ -9,6 +9,8 @@
 //! - `hostile`: property tests (any string is a question) and prompt-injection tests.
 //! - `fake_discord`: self-tests of the fake Discord (REST + gateway) the bot is tested against.
 //! - `reload`: hot reload of real knowledge and prompts folders (edits, broken files, SIGHUP).
+//! - `real_llm`: the grounded path against a real llama.cpp server, only when
+//!   `XAAS_TEST_REAL_LLM_URL` is set (skipped, and says so, otherwise).
 //! - `support`: shared helpers and fakes.
 
 mod cli;
@@ -19,5 +21,6 @@ mod grounded;
 mod hostile;
 mod knowledge;
 mod llm;
+mod real_llm;
 mod reload;
 mod support;
