@@ -87,6 +87,12 @@ pub(super) enum Rejection {
     /// The answer only repeats words of the question ("IQaaS가 뭐야?" back again): it says
     /// nothing, and what little it says would pass the language check on the asker's words.
     EchoedQuestion,
+    /// The same line three times or more: a small model caught in a loop says nothing more
+    /// the second time, and the loop hides what it said the first.
+    Repetition,
+    /// An acronym or product-like name (two capitals or more: `DDoS`, `CeLDP`) that is in
+    /// none of the grounding: the model names a thing it was not told about.
+    UngroundedTerm(String),
 }
 
 impl Rejection {
@@ -98,14 +104,18 @@ impl Rejection {
             Rejection::EchoedQuestion => "echoed_question",
             Rejection::UnknownCitation(_) => "unknown_citation",
             Rejection::UngroundedNumber(_) => "ungrounded_number",
+            Rejection::Repetition => "repetition",
+            Rejection::UngroundedTerm(_) => "ungrounded_term",
         }
     }
 
     /// The token that gave the answer away (an id, a number), or "" when there is none.
     pub(super) fn detail(&self) -> &str {
         match self {
-            Rejection::WrongLanguage | Rejection::EchoedQuestion => "",
-            Rejection::UnknownCitation(token) | Rejection::UngroundedNumber(token) => token,
+            Rejection::WrongLanguage | Rejection::EchoedQuestion | Rejection::Repetition => "",
+            Rejection::UnknownCitation(token) | Rejection::UngroundedNumber(token) | Rejection::UngroundedTerm(token) => {
+                token
+            }
         }
     }
 }
@@ -119,6 +129,8 @@ impl fmt::Display for Rejection {
             Rejection::UngroundedNumber(number) => {
                 write!(f, "the answer states {number}, which is in none of its facts")
             }
+            Rejection::Repetition => f.write_str("the answer repeats one line over and over"),
+            Rejection::UngroundedTerm(term) => write!(f, "the answer names {term}, which is in none of its facts"),
         }
     }
 }
@@ -130,6 +142,8 @@ impl fmt::Display for Rejection {
 pub(super) struct Grounding<'a> {
     allowed_ids: &'a [&'a str],
     numbers: HashSet<String>,
+    /// The prompt and the question, lowercased: where a named term must appear.
+    known_text: String,
     question_words: Vec<&'a str>,
 }
 
@@ -143,6 +157,7 @@ impl<'a> Grounding<'a> {
                 .chain(numbers(question))
                 .map(|number| number.normalized)
                 .collect(),
+            known_text: format!("{prompt}\n{question}").to_lowercase(),
             question_words: question
                 .split_whitespace()
                 .map(bare)
@@ -182,12 +197,18 @@ pub(super) fn guard(
 
 /// [`guard`] against a [`Grounding`] built already.
 pub(super) fn check(answer: &str, lang: Lang, grounding: &Grounding<'_>) -> Result<String, Rejection> {
-    let text = strip_markup(answer, false);
+    let text = without_prompt_lines(&strip_markup(answer, false));
     if text.is_empty() {
         return Ok(text);
     }
     if let Some(rejection) = ungrounded(&text, grounding) {
         return Err(rejection);
+    }
+    if repeats_a_line(&text) {
+        return Err(Rejection::Repetition);
+    }
+    if let Some(term) = named_terms(&text).find(|term| !grounding.known_text.contains(&term.to_lowercase())) {
+        return Err(Rejection::UngroundedTerm(term.to_string()));
     }
     let has_letters = |word: &str| word.chars().any(char::is_alphabetic);
     let own_words = text
@@ -231,6 +252,74 @@ pub(super) fn ungrounded(text: &str, grounding: &Grounding<'_>) -> Option<Reject
         .filter(|number| !number.list_marker)
         .find(|number| !grounding.numbers.contains(&number.normalized))
         .map(|number| Rejection::UngroundedNumber(number.text.to_string()))
+}
+
+// --- the prompt's own lines, loops and names ----------------------------------------------
+
+/// The headings of the user prompt (see `prompts/user.jinja`), which a model echoes.
+const PROMPT_HEADINGS: [&str; 3] = ["entries the answer may cite", "facts that answer the question", "question ("];
+
+/// The aspects a fact line of the prompt carries after its id (`[gdpr] (section)`).
+const FACT_LABELS: [&str; 14] = [
+    "(definition)",
+    "(analogy)",
+    "(feature)",
+    "(provider)",
+    "(use_case)",
+    "(customer)",
+    "(pro)",
+    "(con)",
+    "(manage)",
+    "(history)",
+    "(role)",
+    "(layer)",
+    "(example)",
+    "(section)",
+];
+
+/// `text` without what the prompt itself says: the answer ends where a model starts a heading
+/// of the prompt again ("Question (English):" opens another turn), and the aspect labels of
+/// fact lines (`[gdpr] (section)`) go, keeping the citation.
+fn without_prompt_lines(text: &str) -> String {
+    let mut kept: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let lower = line.trim_start().trim_start_matches(['-', '*', ' ']).to_lowercase();
+        if PROMPT_HEADINGS.iter().any(|heading| lower.starts_with(heading)) {
+            if lower.starts_with("question (") {
+                break;
+            }
+            continue;
+        }
+        let mut line = line.to_string();
+        for label in FACT_LABELS {
+            for spaced in [format!("] {label}"), format!("]{label}")] {
+                line = line.replace(&spaced, "]");
+            }
+        }
+        kept.push(line);
+    }
+    kept.join("\n").trim().to_string()
+}
+
+/// Whether one line of some length (a sentence, not a list marker) comes three times or more.
+fn repeats_a_line(text: &str) -> bool {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.chars().count() >= 12)
+        .collect();
+    lines
+        .iter()
+        .enumerate()
+        .any(|(index, line)| lines[index..].iter().filter(|other| *other == line).count() >= 3)
+}
+
+/// Latin words with two capitals or more (`DDoS`, `CeLDP`, `AWS`): acronyms and product-like
+/// names, the things a model makes up that read as facts.
+fn named_terms(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+        .map(|word| word.trim_matches(['-', '.']))
+        .filter(|word| word.chars().filter(char::is_ascii_uppercase).count() >= 2)
 }
 
 // --- markup -----------------------------------------------------------------------------
@@ -638,13 +727,32 @@ fn is_third_script(c: char) -> bool {
 }
 
 #[cfg(test)]
+mod prompt_line_tests {
+    use super::*;
+
+    #[test]
+    fn prompt_lines_loops_and_invented_names() {
+        assert_eq!(
+            without_prompt_lines("The answer is: [gdpr] (section) GDPR is a rule.\n\nQuestion (English):\nmore"),
+            "The answer is: [gdpr] GDPR is a rule."
+        );
+        assert!(repeats_a_line("DDoS attack on clouds\nDDoS attack on clouds\nDDoS attack on clouds"));
+        assert!(!repeats_a_line("- a\n- a\n- a"));
+        let grounding = Grounding::new(&["gdpr"], "GDPR is the EU's rule; AWS offers EC2.", "GDPR이 뭐야?");
+        let invented = check("GDPR은 DDoS 공격을 막는 규정입니다.", Lang::Ko, &grounding);
+        assert_eq!(invented, Err(Rejection::UngroundedTerm("DDoS".to_string())));
+        assert!(check("GDPR은 EU의 데이터 보호 규정입니다 [gdpr].", Lang::Ko, &grounding).is_ok());
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     /// A grounding like the real prompt's: the rules (with the word limit), two entries, the
     /// question.
     const GROUNDING: &str = "Rules: at most 350 words, cite [iaas] or [paas].\n\
-        <entry id=\"iaas\">\n# IaaS\nAmazon EC2 rents servers; Coatue's 2023 report; 3D rendering; \
+        <entry id=\"iaas\">\n# IaaS\nAmazon EC2 (AWS) rents servers; Coatue's 2023 report; 3D rendering; \
         99.95% uptime; 1,000 instances.\n</entry>\n<entry id=\"paas\">\n# PaaS\nHeroku runs code.\n</entry>\n\
         Question (English):\n<question>\n";
     const IDS: [&str; 2] = ["iaas", "paas"];
