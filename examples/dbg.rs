@@ -8,16 +8,22 @@ fn main() {
     let qs: Vec<&str> = text.lines().collect();
     let t = Instant::now();
     let mut n = 0;
-    for q in &qs { n += index.search(q).hits.len(); }
+    for q in &qs {
+        n += index.search(q).hits.len();
+    }
     println!("search {:?} {n}", t.elapsed());
     let a = xaas::assistant::Assistant::new(kb.clone());
     let t = Instant::now();
     let mut replies = Vec::new();
-    for q in &qs { replies.push(a.answer(&xaas::assistant::Question::new(*q))); }
+    for q in &qs {
+        replies.push(a.answer(&xaas::assistant::Question::new(*q)));
+    }
     println!("answer {:?}", t.elapsed());
     let t = Instant::now();
     let mut bytes = 0;
-    for r in &replies { bytes += serde_json::to_string(r).unwrap().len(); }
+    for r in &replies {
+        bytes += serde_json::to_string(r).unwrap().len();
+    }
     println!("json {:?} {bytes}", t.elapsed());
     let _ = index;
 }

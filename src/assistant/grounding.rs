@@ -44,16 +44,19 @@ pub(super) fn grounding(
     let lang = offline.lang;
     let entries = knowledge.entries();
     let facts = knowledge.facts();
-    let ids: Vec<usize> = offline.sources.iter().filter_map(|s| knowledge.position(&s.id)).collect();
+    let ids: Vec<usize> = offline
+        .sources
+        .iter()
+        .filter_map(|s| knowledge.position(&s.id))
+        .collect();
     let relevant = |hit: &&crate::search::FactHit| {
         ids.contains(&facts[hit.fact].about) && facts[hit.fact].aspect != FactAspect::Name
     };
     let intent = intent::detect(question);
     let asked: Vec<FactAspect> = intent.aspects.iter().filter_map(|a| wanted(*a)).collect();
     // Asked for the downsides, the prompt carries downsides, not every fact naming the entry.
-    let relevant = |hit: &&crate::search::FactHit| {
-        relevant(hit) && (asked.is_empty() || asked.contains(&facts[hit.fact].aspect))
-    };
+    let relevant =
+        |hit: &&crate::search::FactHit| relevant(hit) && (asked.is_empty() || asked.contains(&facts[hit.fact].aspect));
     let best = search.facts.iter().find(relevant).map_or(0.0, |hit| hit.score);
     let mut chosen: Vec<usize> = search
         .facts
@@ -64,7 +67,10 @@ pub(super) fn grounding(
         .map(|hit| hit.fact)
         .collect();
     let main: Vec<usize> = if offline.kind == ReplyKind::Compare {
-        ids.iter().copied().filter(|&i| entries[i].comparison.is_some()).collect()
+        ids.iter()
+            .copied()
+            .filter(|&i| entries[i].comparison.is_some())
+            .collect()
     } else {
         ids.first().copied().into_iter().collect()
     };

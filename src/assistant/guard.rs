@@ -113,9 +113,9 @@ impl Rejection {
     pub(super) fn detail(&self) -> &str {
         match self {
             Rejection::WrongLanguage | Rejection::EchoedQuestion | Rejection::Repetition => "",
-            Rejection::UnknownCitation(token) | Rejection::UngroundedNumber(token) | Rejection::UngroundedTerm(token) => {
-                token
-            }
+            Rejection::UnknownCitation(token)
+            | Rejection::UngroundedNumber(token)
+            | Rejection::UngroundedTerm(token) => token,
         }
     }
 }
@@ -257,7 +257,11 @@ pub(super) fn ungrounded(text: &str, grounding: &Grounding<'_>) -> Option<Reject
 // --- the prompt's own lines, loops and names ----------------------------------------------
 
 /// The headings of the user prompt (see `prompts/user.jinja`), which a model echoes.
-const PROMPT_HEADINGS: [&str; 3] = ["entries the answer may cite", "facts that answer the question", "question ("];
+const PROMPT_HEADINGS: [&str; 3] = [
+    "entries the answer may cite",
+    "facts that answer the question",
+    "question (",
+];
 
 /// The aspects a fact line of the prompt carries after its id (`[gdpr] (section)`).
 const FACT_LABELS: [&str; 14] = [
@@ -736,7 +740,9 @@ mod prompt_line_tests {
             without_prompt_lines("The answer is: [gdpr] (section) GDPR is a rule.\n\nQuestion (English):\nmore"),
             "The answer is: [gdpr] GDPR is a rule."
         );
-        assert!(repeats_a_line("DDoS attack on clouds\nDDoS attack on clouds\nDDoS attack on clouds"));
+        assert!(repeats_a_line(
+            "DDoS attack on clouds\nDDoS attack on clouds\nDDoS attack on clouds"
+        ));
         assert!(!repeats_a_line("- a\n- a\n- a"));
         let grounding = Grounding::new(&["gdpr"], "GDPR is the EU's rule; AWS offers EC2.", "GDPR이 뭐야?");
         let invented = check("GDPR은 DDoS 공격을 막는 규정입니다.", Lang::Ko, &grounding);

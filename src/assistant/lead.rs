@@ -104,7 +104,12 @@ pub(super) fn about_entry(
     // "IQaaS full form?": the full name.
     if question.intent.full_name && target.full_name.get(lang) != target.name.get(lang) {
         // "PHI stands for what?": the alias whose initials spell the one asked about.
-        let asked = question.search.mentions.iter().find(|m| m.entry == entry).map(|m| m.text.as_str());
+        let asked = question
+            .search
+            .mentions
+            .iter()
+            .find(|m| m.entry == entry)
+            .map(|m| m.text.as_str());
         let spelled = asked.and_then(|asked| {
             target.aliases().find(|alias| {
                 let initials: String = alias
@@ -147,7 +152,12 @@ pub(super) fn about_entry(
     if let Some(aspect) = wanted
         .iter()
         .copied()
-        .find(|a| matches!(a, FactAspect::Pro | FactAspect::Con | FactAspect::Feature | FactAspect::UseCase | FactAspect::Provider))
+        .find(|a| {
+            matches!(
+                a,
+                FactAspect::Pro | FactAspect::Con | FactAspect::Feature | FactAspect::UseCase | FactAspect::Provider
+            )
+        })
         .filter(|_| named || question.search.facts.is_empty())
     {
         if let Some(list) = list_lead(knowledge, question, entry, aspect) {
@@ -239,7 +249,9 @@ pub(super) fn comparison(entries: &[&Entry], lang: Lang) -> String {
             let name = entry.name.get(lang);
             match (delivery, managed, lang) {
                 (Some(d), Some(m), Lang::En) => format!("{name} delivers {} and leaves you {m}", lowercase_first(d)),
-                (Some(d), Some(m), Lang::Ko) => format!("{name}는 {d}{} 제공하고 사용자는 {m}{} 관리", object(d), object(&m)),
+                (Some(d), Some(m), Lang::Ko) => {
+                    format!("{name}는 {d}{} 제공하고 사용자는 {m}{} 관리", object(d), object(&m))
+                }
                 (None, Some(m), Lang::En) => format!("with {name} you manage {m}"),
                 (None, Some(m), Lang::Ko) => format!("{name}에서는 사용자가 {m}{} 관리", object(&m)),
                 _ => format!("{name}: {}", first_sentence(entry.summary.get(lang))),
@@ -287,12 +299,18 @@ const LAYER_WORDS: &[(Layer, &[&str])] = &[
     (Layer::Networking, &["network", "네트워크", "네트워킹"]),
     (Layer::Storage, &["storage", "disk", "스토리지", "저장소"]),
     (Layer::Servers, &["server", "hardware", "서버", "하드웨어"]),
-    (Layer::Virtualization, &["virtualization", "hypervisor", "가상화", "하이퍼바이저"]),
+    (
+        Layer::Virtualization,
+        &["virtualization", "hypervisor", "가상화", "하이퍼바이저"],
+    ),
     (Layer::Os, &[" os ", "operating system", "운영 체제", "운영체제", " os"]),
     (Layer::Middleware, &["middleware", "미들웨어"]),
     (Layer::Runtime, &["runtime", "런타임"]),
     (Layer::Data, &[" data", "데이터"]),
-    (Layer::Application, &["application", " app ", " app", "애플리케이션", "앱"]),
+    (
+        Layer::Application,
+        &["application", " app ", " app", "애플리케이션", "앱"],
+    ),
 ];
 
 /// Whether the question names a layer below the data (the OS, the runtime, the servers):
@@ -302,7 +320,10 @@ fn names_infrastructure_layer(question: &str) -> bool {
     LAYER_WORDS
         .iter()
         .filter(|(layer, _)| {
-            !matches!(layer, Layer::Data | Layer::Application | Layer::Servers | Layer::Runtime)
+            !matches!(
+                layer,
+                Layer::Data | Layer::Application | Layer::Servers | Layer::Runtime
+            )
         })
         .any(|(_, words)| words.iter().any(|w| text.contains(w)))
 }
@@ -340,13 +361,25 @@ fn management_lead(entry: &Entry, question: &LeadQuestion) -> Option<String> {
             ),
         });
     }
-    let yours: Vec<Layer> = named.iter().copied().filter(|l| management.customer.contains(l)).collect();
-    let theirs: Vec<Layer> = named.iter().copied().filter(|l| management.provider.contains(l)).collect();
+    let yours: Vec<Layer> = named
+        .iter()
+        .copied()
+        .filter(|l| management.customer.contains(l))
+        .collect();
+    let theirs: Vec<Layer> = named
+        .iter()
+        .copied()
+        .filter(|l| management.provider.contains(l))
+        .collect();
     let mut parts = Vec::new();
     if !theirs.is_empty() {
         parts.push(match lang {
             Lang::En => format!("in {name} the provider manages {}", list(&theirs)),
-            Lang::Ko => format!("{name}에서 {}{} 제공자가 관리합니다", list(&theirs), topic(&list(&theirs))),
+            Lang::Ko => format!(
+                "{name}에서 {}{} 제공자가 관리합니다",
+                list(&theirs),
+                topic(&list(&theirs))
+            ),
         });
     }
     if !yours.is_empty() {
@@ -552,7 +585,7 @@ fn has_year(text: &str) -> bool {
 fn object(word: &str) -> &'static str {
     match word.trim_end_matches([')', ' ']).chars().last() {
         Some(c @ '가'..='힣') => {
-            if (c as u32 - '가' as u32) % 28 == 0 {
+            if (c as u32 - '가' as u32).is_multiple_of(28) {
                 "를"
             } else {
                 "을"
@@ -586,7 +619,10 @@ fn bounded(text: &str) -> String {
         return text.to_string();
     }
     let cut: String = text.chars().take(MAX_LEAD_CHARS).collect();
-    let end = cut.rfind(['.', '?', '!']).filter(|&i| i > MAX_LEAD_CHARS / 2).map(|i| i + 1);
+    let end = cut
+        .rfind(['.', '?', '!'])
+        .filter(|&i| i > MAX_LEAD_CHARS / 2)
+        .map(|i| i + 1);
     match end {
         Some(end) => cut[..end].to_string(),
         None => format!("{}…", cut[..cut.rfind(' ').unwrap_or(cut.len())].trim_end()),

@@ -368,8 +368,10 @@ impl Snapshot {
         if search.mentions.is_empty() {
             if let Some(shared) = search.shared.first() {
                 let owners: Vec<usize> = shared.entries.clone();
-                let mut sources: Vec<Source> =
-                    owners.iter().map(|&i| compose::source_of(&entries[i], lang, 1.0)).collect();
+                let mut sources: Vec<Source> = owners
+                    .iter()
+                    .map(|&i| compose::source_of(&entries[i], lang, 1.0))
+                    .collect();
                 sources.truncate(MAX_GROUNDING_ENTRIES);
                 let best = owners
                     .iter()

@@ -28,10 +28,7 @@ pub(super) fn facts_of(entries: &[Entry]) -> Vec<Fact> {
                 heading: heading.cloned(),
             });
         };
-        let position_of = |id: &Option<String>| {
-            id.as_ref()
-                .and_then(|id| entries.iter().position(|e| &e.id == id))
-        };
+        let position_of = |id: &Option<String>| id.as_ref().and_then(|id| entries.iter().position(|e| &e.id == id));
         let mut names_en = vec![entry.id.clone(), entry.name.en.clone(), entry.full_name.en.clone()];
         names_en.extend(entry.aliases_en.iter().cloned());
         let mut names_ko = vec![entry.name.ko.clone(), entry.full_name.ko.clone()];
@@ -106,7 +103,10 @@ pub(super) fn facts_of(entries: &[Entry]) -> Vec<Fact> {
         }
         if let Some(management) = &entry.management {
             let layers = |list: &[super::Layer], lang| {
-                list.iter().map(|layer| layer.label(lang)).collect::<Vec<_>>().join(", ")
+                list.iter()
+                    .map(|layer| layer.label(lang))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
             let none = |text: String, empty: &str| if text.is_empty() { empty.to_string() } else { text };
             add(
@@ -133,7 +133,12 @@ pub(super) fn facts_of(entries: &[Entry]) -> Vec<Fact> {
         for section in &entry.sections {
             let section_about = position_of(&section.about).unwrap_or(holder);
             let section_aspect = section.aspect.unwrap_or(FactAspect::Section);
-            add(section_about, section_aspect, section.body.clone(), Some(&section.title));
+            add(
+                section_about,
+                section_aspect,
+                section.body.clone(),
+                Some(&section.title),
+            );
             for item in &section.items {
                 add(
                     position_of(&item.about).unwrap_or(section_about),

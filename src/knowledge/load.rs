@@ -248,7 +248,13 @@ fn cross_check(
                 } else {
                     format!("unknown entry id `{}`", reference.id)
                 };
-                errors.push(located(file, &entry.id, Some(&reference.field), reference.span.clone(), message));
+                errors.push(located(
+                    file,
+                    &entry.id,
+                    Some(&reference.field),
+                    reference.span.clone(),
+                    message,
+                ));
             }
         }
     }

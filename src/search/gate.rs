@@ -259,9 +259,9 @@ impl Index {
         let topic: Vec<&Word> = words
             .iter()
             .filter(|word| {
-                !analyzer::is_stopword(&word.text)
-                    && !is_number(word)
-                    && !(word.script == Script::Hangul && word.text.chars().count() < 2)
+                !(analyzer::is_stopword(&word.text)
+                    || is_number(word)
+                    || (word.script == Script::Hangul && word.text.chars().count() < 2))
             })
             .collect();
         match topic[..] {

@@ -112,8 +112,6 @@ const MAX_HITS: usize = 4;
 /// What an explicit mention adds to an entry's score, so a named entry always ranks first.
 const MENTION_BONUS: f32 = 100.0;
 
-
-
 /// One retrieved entry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
@@ -359,9 +357,8 @@ impl Index {
         // Two everyday-looking names together (`EKS랑 람다`) are as good as one clear name.
         let shared = self.shared_mentions(&words, &mentions);
         // A shared product of one word (`aws`, `azure`) is as weak as a one-word product.
-        let strong_mention = mentions.iter().any(|m| !m.is_weak())
-            || mentions.len() >= 2
-            || shared.iter().any(|s| s.words.len() > 1);
+        let strong_mention =
+            mentions.iter().any(|m| !m.is_weak()) || mentions.len() >= 2 || shared.iter().any(|s| s.words.len() > 1);
         let other_domain = words
             .iter()
             .any(|word| OTHER_DOMAIN_WORDS.contains(&word.text.as_str()))
@@ -394,9 +391,7 @@ impl Index {
             best >= MIN_SCORE
                 && !self.one_common_word(&words)
                 && !other_domain_phrase(&normalized)
-                && self
-                    .coverage(&words, asks_analogy)
-                    .is_some_and(|share| share > needed)
+                && self.coverage(&words, asks_analogy).is_some_and(|share| share > needed)
         };
         // "You get the field and the water but plant the seeds yourself": an analogy told
         // without saying it is one, recognised when one analogy shares several of its words.
@@ -483,8 +478,6 @@ impl Index {
         }
     }
 }
-
-
 
 impl Index {
     /// Every entry's BM25F score over the fields of the facts about it, and the part each
@@ -579,7 +572,6 @@ fn best_field(scores: &[f32; FIELDS]) -> Option<Field> {
         .filter(|field| scores[field.slot()] > 0.0)
         .max_by(|a, b| scores[a.slot()].total_cmp(&scores[b.slot()]))
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -63,19 +63,12 @@ async fn the_model_gets_the_retrieved_entries_and_the_question_and_its_answer_ke
         let request = fake.last_request().expect("one call");
         assert_eq!(request.body["model"], "grounded-model");
         let body = request.body.to_string();
-        assert!(
-            body.contains("- [iaas] "),
-            "the prompt carries the entry: {body}"
-        );
+        assert!(body.contains("- [iaas] "), "the prompt carries the entry: {body}");
         assert!(body.contains("IaaS 단점이 뭐야?"), "the prompt carries the question");
         assert!(body.contains("Korean"), "the prompt asks for the asker's language");
         // Every entry the model was given is a source, in rank order, and nothing else.
         for source in &reply.sources {
-            assert!(
-                body.contains(&format!("- [{}] ", source.id)),
-                "{}",
-                source.id
-            );
+            assert!(body.contains(&format!("- [{}] ", source.id)), "{}", source.id);
         }
     }
 }
@@ -392,7 +385,8 @@ async fn an_answer_the_guard_rejects_is_the_offline_answer_and_is_not_cached() {
 async fn grounded_numbers_list_markers_and_given_citations_pass() {
     // "2023" is in the facts sent (PaaS's layer in Coatue's 2023 report); list markers are no
     // claims
-    let answer = "PaaS와 AI 스택:\n1. AI 개발 도구 계층 [paas]\n2. 플랫폼 제공 [paas]\nCoatue의 2023년 보고서가 이렇게 봅니다.";
+    let answer =
+        "PaaS와 AI 스택:\n1. AI 개발 도구 계층 [paas]\n2. 플랫폼 제공 [paas]\nCoatue의 2023년 보고서가 이렇게 봅니다.";
     let fake = FakeLlm::start([Script::answer(answer)]).await;
     let assistant = assistant(&llm_config(ProviderKind::Openai, &fake));
     let reply = respond(&assistant, "PaaS는 AI 스택에서 어디에 있어?").await;
@@ -522,10 +516,7 @@ fn offline_and_show_prompt_send_nothing() {
         prompt.contains("--- system ---") && prompt.contains("--- user ---"),
         "{prompt}"
     );
-    assert!(
-        prompt.contains("- [iaas] ") && prompt.contains("- [paas] "),
-        "{prompt}"
-    );
+    assert!(prompt.contains("- [iaas] ") && prompt.contains("- [paas] "), "{prompt}");
     assert!(prompt.contains("IaaS랑 PaaS 차이"));
     assert!(prompt.contains("Korean"));
     assert_eq!(fake.count(), 0);
