@@ -420,8 +420,9 @@ fn list_lead(knowledge: &KnowledgeBase, question: &LeadQuestion, entry: usize, a
         .map(|hit| hit.fact)
         .collect();
     let mut order = matched;
-    for (index, fact) in facts.iter().enumerate() {
-        if fact.about == entry && fact.aspect == aspect && fact.holder == entry && !order.contains(&index) {
+    for &index in knowledge.facts_about(entry) {
+        let fact = &facts[index];
+        if fact.aspect == aspect && fact.holder == entry && !order.contains(&index) {
             order.push(index);
         }
     }
@@ -461,6 +462,7 @@ fn best_fact(
 ) -> Option<(usize, f32, f32)> {
     let facts = knowledge.facts();
     let lang = question.lang;
+    let about = knowledge.facts_about(entry);
     let matched = |index: usize| {
         question
             .search
@@ -469,13 +471,12 @@ fn best_fact(
             .find(|hit| hit.fact == index)
             .map_or(0.0, |hit| hit.score)
     };
-    let has_wanted = facts
-        .iter()
-        .any(|fact| fact.about == entry && wanted.contains(&fact.aspect));
+    let has_wanted = about.iter().any(|&index| wanted.contains(&facts[index].aspect));
     let mut definition_score = 0.0f32;
     let mut best: Option<(usize, f32)> = None;
-    for (index, fact) in facts.iter().enumerate() {
-        if fact.about != entry || fact.aspect == FactAspect::Name {
+    for &index in about {
+        let fact = &facts[index];
+        if fact.aspect == FactAspect::Name {
             continue;
         }
         let mut score = matched(index);

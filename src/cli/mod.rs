@@ -334,11 +334,23 @@ fn ask_each(
         print(out, &question.text, &reply, output.json, false);
         return Ok(());
     }
-    for line in io::stdin().lock().lines() {
-        let line = line?;
-        let question = Question::new(line.trim_end_matches('\r')).in_lang(output.lang);
+    // Our own buffer, so we can tell whether more input is already here: the output is
+    // flushed only before a read that may wait, so each answer still appears as its question
+    // arrives, and a piped batch is not one write per line.
+    let mut input = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if input.read_line(&mut line)? == 0 {
+            break;
+        }
+        let text = line.trim_end_matches(['\n', '\r']);
+        let question = Question::new(text).in_lang(output.lang);
         let reply = answer(&question);
         if !print(out, &question.text, &reply, output.json, true) {
+            break;
+        }
+        if input.buffer().is_empty() && out.flush().is_err() {
             break;
         }
     }
@@ -364,5 +376,6 @@ fn print(out: &mut impl Write, question: &str, reply: &Reply, json: bool, stream
     } else {
         write!(out, "{text}")
     };
-    written.and_then(|()| out.flush()).is_ok()
+    // A streamed answer is flushed by the reading loop, once no more input is waiting.
+    written.and_then(|()| if stream { Ok(()) } else { out.flush() }).is_ok()
 }

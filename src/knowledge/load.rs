@@ -91,6 +91,8 @@ pub struct KnowledgeBase {
     entries: Vec<Entry>,
     /// Every fact, derived from `entries` once at load.
     facts: Vec<super::Fact>,
+    /// Per entry, the indexes of the facts about it, in order.
+    facts_about: Vec<Vec<usize>>,
     version: String,
     origin: String,
 }
@@ -155,9 +157,14 @@ impl KnowledgeBase {
         }
         entries.sort_by_key(|entry| entry.kind == EntryKind::Topic);
         let facts = super::facts::facts_of(&entries);
+        let mut facts_about = vec![Vec::new(); entries.len()];
+        for (index, fact) in facts.iter().enumerate() {
+            facts_about[fact.about].push(index);
+        }
         Ok(KnowledgeBase {
             entries,
             facts,
+            facts_about,
             version: content_version(&files),
             origin: origin.to_string(),
         })
@@ -172,6 +179,12 @@ impl KnowledgeBase {
     /// sends (see [`Fact`](super::Fact)).
     pub fn facts(&self) -> &[super::Fact] {
         &self.facts
+    }
+
+    /// The indexes into [`KnowledgeBase::facts`] of the facts about entry `entry`, wherever
+    /// they are held, in file order.
+    pub fn facts_about(&self, entry: usize) -> &[usize] {
+        self.facts_about.get(entry).map_or(&[], Vec::as_slice)
     }
 
     /// The position of the entry with this id in [`KnowledgeBase::entries`].
