@@ -9,6 +9,7 @@
 //! - `hostile`: property tests (any string is a question) and prompt-injection tests.
 //! - `fake_discord`: self-tests of the fake Discord (REST + gateway) the bot is tested against.
 //! - `reload`: hot reload of real knowledge and prompts folders (edits, broken files, SIGHUP).
+//! - `smalltalk`: greetings, thanks, "who are you" through the binary and the LLM path.
 //! - `support`: shared helpers and fakes.
 
 mod cli;
@@ -20,4 +21,5 @@ mod hostile;
 mod knowledge;
 mod llm;
 mod reload;
+mod smalltalk;
 mod support;
