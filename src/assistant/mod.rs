@@ -12,6 +12,7 @@ mod intent;
 mod lead;
 mod limits;
 mod reply;
+mod smalltalk;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -116,7 +117,7 @@ impl Assistant {
         let snapshot = self.snapshot();
         let offline = snapshot.answer(&bounded);
         let reply = match &self.llm {
-            Some(_) if offline.kind == ReplyKind::DontKnow => offline,
+            Some(_) if matches!(offline.kind, ReplyKind::DontKnow | ReplyKind::SmallTalk) => offline,
             Some(llm) => {
                 let refused = user
                     .zip(self.limiter.as_ref())
@@ -165,7 +166,7 @@ impl Assistant {
     pub fn prompt(&self, question: &Question) -> Result<Option<RenderedPrompt>, crate::prompt::PromptError> {
         let snapshot = self.snapshot();
         let offline = ground(snapshot.answer(question));
-        if offline.kind == ReplyKind::DontKnow {
+        if matches!(offline.kind, ReplyKind::DontKnow | ReplyKind::SmallTalk) {
             return Ok(None);
         }
         snapshot.grounded_prompt(&question.text, &offline).map(Some)
@@ -295,6 +296,9 @@ impl Snapshot {
     /// Answers a question from this snapshot alone, without any network.
     pub fn answer(&self, question: &Question) -> Reply {
         let lang = question.reply_lang();
+        if let Some(kind) = smalltalk::detect(&question.text) {
+            return smalltalk::reply(kind, lang, &self.knowledge);
+        }
         let search = self.index.search(&question.text);
         self.compose(&question.text, &search, lang)
     }

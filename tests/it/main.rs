@@ -11,6 +11,7 @@
 //! - `reload`: hot reload of real knowledge and prompts folders (edits, broken files, SIGHUP).
 //! - `real_llm`: the grounded path against a real llama.cpp server, only when
 //!   `XAAS_TEST_REAL_LLM_URL` is set (skipped, and says so, otherwise).
+//! - `smalltalk`: greetings, thanks, "who are you" through the binary and the LLM path.
 //! - `support`: shared helpers and fakes.
 
 mod cli;
@@ -23,4 +24,5 @@ mod knowledge;
 mod llm;
 mod real_llm;
 mod reload;
+mod smalltalk;
 mod support;
