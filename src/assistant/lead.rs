@@ -59,7 +59,10 @@ pub(super) fn intent_aspect(aspect: FactAspect) -> Option<Aspect> {
 /// What the words besides a name must score in one fact for it to lead ("customize" in
 /// "can I customize SaaS much?"); more when the question asks what the entry is.
 const REST_MIN_SCORE: f32 = 1.5;
-const REST_MIN_SCORE_DEFINES: f32 = 4.0;
+const REST_MIN_SCORE_DEFINES: f32 = 3.0;
+
+/// What a section's introduction weighs against the items under it.
+const INTRO_WEIGHT: f32 = 0.4;
 
 /// What a fact weighs in its own entry's file against a fact about it held elsewhere.
 const HOLDER_WEIGHT: f32 = 1.5;
@@ -132,7 +135,9 @@ pub(super) fn about_entry(
     // "Who manages the OS in CaaS?": the split of the layers answers it in one sentence;
     // so does a question that names a layer and asks nothing else ("PaaS면 운영체제 신경 안
     // 써도 돼?"). Layers of a stack (the AI stack) are not who manages them.
-    let names_layer = wanted.is_empty() && names_infrastructure_layer(question.text);
+    // "Is the OS my problem or the provider's?": a named layer with "provider" asks who runs it.
+    let names_layer =
+        (wanted.is_empty() || wanted.contains(&FactAspect::Provider)) && names_infrastructure_layer(question.text);
     if (wanted.contains(&FactAspect::Manage) || names_layer) && !question.intent.stack {
         if let Some(text) = management_lead(target, question) {
             let prefix = if named {
@@ -483,6 +488,9 @@ fn best_fact(
         // The entry's own file says it best; a row about it elsewhere is a summary.
         if fact.holder == entry {
             score *= HOLDER_WEIGHT;
+        }
+        if fact.intro {
+            score *= INTRO_WEIGHT;
         }
         if fact.aspect == FactAspect::Definition {
             definition_score = definition_score.max(score);

@@ -321,6 +321,9 @@ pub struct Fact {
     pub text: Text,
     /// The heading it sits under (a section title), for context in prompts and answers.
     pub heading: Option<Text>,
+    /// It introduces the items that follow it (a section body above its items): the items
+    /// say the particular things, so they answer before it.
+    pub intro: bool,
 }
 
 /// One validated knowledge entry: a service model or a topic.

@@ -26,6 +26,7 @@ pub(super) fn facts_of(entries: &[Entry]) -> Vec<Fact> {
                 aspect,
                 text,
                 heading: heading.cloned(),
+                intro: false,
             });
         };
         let position_of = |id: &Option<String>| id.as_ref().and_then(|id| entries.iter().position(|e| &e.id == id));
@@ -147,6 +148,18 @@ pub(super) fn facts_of(entries: &[Entry]) -> Vec<Fact> {
                     Some(&section.title),
                 );
             }
+        }
+    }
+    // A section body followed by items under the same heading introduces them.
+    for index in 0..facts.len().saturating_sub(1) {
+        let first_of_heading = index == 0 || facts[index - 1].heading != facts[index].heading;
+        let next = &facts[index + 1];
+        if facts[index].heading.is_some()
+            && first_of_heading
+            && next.heading == facts[index].heading
+            && next.holder == facts[index].holder
+        {
+            facts[index].intro = true;
         }
     }
     facts

@@ -91,7 +91,7 @@ pub struct KnowledgeBase {
     entries: Vec<Entry>,
     /// Every fact, derived from `entries` once at load.
     facts: Vec<super::Fact>,
-    /// Per entry, the indexes of the facts about it, in order.
+    /// Per entry, the indexes of the facts about it or held in its file, in order.
     facts_about: Vec<Vec<usize>>,
     version: String,
     origin: String,
@@ -160,6 +160,11 @@ impl KnowledgeBase {
         let mut facts_about = vec![Vec::new(); entries.len()];
         for (index, fact) in facts.iter().enumerate() {
             facts_about[fact.about].push(index);
+            // A fact held in one entry's file about another (IQaaS's roles in the AI stack's
+            // file) belongs to both: the holder's questions may ask for it too.
+            if fact.holder != fact.about {
+                facts_about[fact.holder].push(index);
+            }
         }
         Ok(KnowledgeBase {
             entries,
@@ -182,7 +187,7 @@ impl KnowledgeBase {
     }
 
     /// The indexes into [`KnowledgeBase::facts`] of the facts about entry `entry`, wherever
-    /// they are held, in file order.
+    /// they are held, and of those its own file holds about others, in file order.
     pub fn facts_about(&self, entry: usize) -> &[usize] {
         self.facts_about.get(entry).map_or(&[], Vec::as_slice)
     }

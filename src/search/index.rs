@@ -464,7 +464,8 @@ impl Index {
                     rest_terms.push(term.to_string());
                 }
             });
-            self.score_facts(&rest_terms, asks_analogy)
+            // The entry is named, so an analogy's everyday words are safe to match.
+            self.score_facts(&rest_terms, true)
         };
         Search {
             words,
