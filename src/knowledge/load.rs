@@ -691,6 +691,39 @@ definition = { en = "A demo entry.", ko = "데모 항목입니다." }
     }
 
     #[test]
+    fn section_items_become_facts_about_their_entry_and_bad_ones_are_located() {
+        let sectioned = format!(
+            "{GOOD}\n[[sections]]\ntitle = {{ en = \"Rows\", ko = \"행\" }}\naspect = \"manage\"\n\
+             body = {{ en = \"The table.\", ko = \"표입니다.\" }}\n\n[[sections.items]]\naspect = \"con\"\n\
+             en = \"Demo: slow.\"\nko = \"데모: 느립니다.\"\n"
+        );
+        let kb = KnowledgeBase::from_files(vec![file("demo.toml", &sectioned)], "test").expect("valid");
+        let row = kb
+            .facts()
+            .iter()
+            .find(|f| f.text.en == "Demo: slow.")
+            .expect("the item is a fact");
+        assert_eq!(row.aspect, crate::knowledge::FactAspect::Con);
+        assert_eq!(kb.entries()[row.about].id, "demo");
+        assert!(kb.facts().iter().any(|f| f.intro && f.text.en == "The table."));
+
+        let broken = sectioned.replace("aspect = \"con\"", "aspect = \"cons\"\nabout = \"nowhere\"");
+        let errors = errors_of(vec![file("demo.toml", &broken)]);
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter()
+                .any(|l| l.contains("sections[0].items[0].aspect") && l.contains("unknown aspect `cons`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|l| l.contains("sections[0].items[0].about") && l.contains("unknown entry id `nowhere`")),
+            "{text:?}"
+        );
+        assert!(errors.iter().all(|e| e.position.is_some()), "{text:?}");
+    }
+
+    #[test]
     fn broken_toml_and_wrong_id_never_panic() {
         for text in ["", "id = ", "id = 3", "\u{0}", "[[[", "id = \"demo\"\nkind = \"nope\""] {
             let errors = errors_of(vec![file("demo.toml", text)]);

@@ -238,3 +238,37 @@ fn the_committed_config_loads_and_bad_values_name_file_key_and_line() {
         assert!(error.contains(key), "{to}: {error}");
     }
 }
+
+#[test]
+fn the_lead_answers_the_question_that_was_asked() {
+    // (question, an id the sources must start with, what the lead must say)
+    let cases = [
+        ("HIPAA는 언제 제정됐어?", "hipaa", "1996"),
+        ("Which IQaaS role does GitHub Copilot play?", "iqaas", "Augment"),
+        ("PaaS 단점이 뭐야?", "paas", "종속"),
+        ("caas: who manages the host OS?", "caas", "provider"),
+        (
+            "which model gives complete control but a huge upfront hardware cost?",
+            "on-premise",
+            "On-premise",
+        ),
+        ("IaaS랑 PaaS 차이가 뭐야?", "iaas", "관리"),
+        ("AWS는 어떤 서비스 모델이야?", "", "IaaS (EC2"),
+    ];
+    for (question, first, lead) in cases {
+        let value = json(&xaas(&["ask", "--json", question]));
+        let got = value["lead"].as_str().unwrap_or_default();
+        assert!(got.contains(lead), "{question}: lead {got:?} lacks {lead:?}");
+        if !first.is_empty() {
+            assert_eq!(value["sources"][0]["id"], first, "{question}");
+        }
+        let sections = value["sections"].as_array().map_or(0, Vec::len);
+        assert!(
+            sections <= 3,
+            "{question}: a first answer shows at most three sections, not {sections}"
+        );
+    }
+    // `xaas model` keeps the whole entry
+    let full = json(&xaas(&["model", "--json", "paas"]));
+    assert!(full["sections"].as_array().map_or(0, Vec::len) > 3);
+}

@@ -1018,7 +1018,15 @@ async fn a_slow_llm_answer_is_streamed_by_edits_then_replaced_by_the_fallback() 
 async fn answers_longer_than_one_message_continue_in_followups_and_further_replies() {
     // ~13,000 characters: more than two messages' 6,000 each
     let paragraph = "IaaS lets you rent servers, storage and networks and run your own systems on them. ";
-    let long = (0..8).map(|_| paragraph.repeat(20)).collect::<Vec<_>>().join("\n\n");
+    // Each paragraph opens differently: the guard takes one line said three times for a loop.
+    let openings = [
+        "First", "Then", "Also", "Next", "Besides", "Moreover", "Further", "Finally",
+    ];
+    let long = openings
+        .iter()
+        .map(|opening| format!("{opening}: {}", paragraph.repeat(20)))
+        .collect::<Vec<_>>()
+        .join("\n\n");
     let llm = FakeLlm::start([LlmReply::answer(long.clone())]).await;
     let assistant = llm_assistant_with(&llm, 5, 20_000);
     let bot = Bot::start_with(Some(GUILD), FakeDiscordOptions::default(), assistant).await;
