@@ -217,9 +217,18 @@ pub const MAX_ANSWER_SECTIONS: usize = 3;
 /// The first answer to "what is IaaS?": the definition, an analogy and the features; the full
 /// explanation stays with `/model`.
 pub fn brief(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
-    let mut reply = model(entry, lang, sources);
-    reply.sections.truncate(MAX_ANSWER_SECTIONS);
-    reply
+    let none = HashSet::new();
+    let sections: Vec<ReplySection> = FULL_ORDER
+        .iter()
+        .filter_map(|aspect| aspect_section(entry, *aspect, lang, &none))
+        .take(MAX_ANSWER_SECTIONS)
+        .collect();
+    let sources = if sources.is_empty() {
+        vec![source_of(entry, lang, 1.0)]
+    } else {
+        sources
+    };
+    reply(lang, ReplyKind::Model, entry.title(lang), sections, sources)
 }
 
 /// A focused answer about one entry that leads with what was asked, then says in short what

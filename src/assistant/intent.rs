@@ -355,23 +355,88 @@ pub struct Intent {
 /// Reads the intent from a question's text.
 pub fn detect(question: &str) -> Intent {
     let text = padded(question);
+    let (automaton, cues) = matcher();
+    let mut aspect_found = [false; CUES.len()];
+    let mut found = [false; 7];
+    for hit in automaton.find_overlapping_iter(&text) {
+        match cues[hit.pattern().as_usize()] {
+            Cue::Aspect(index) => aspect_found[index] = true,
+            Cue::Flag(flag) => found[flag as usize] = true,
+        }
+    }
     let aspects: Vec<Aspect> = CUES
         .iter()
-        .filter(|(_, cues)| cues.iter().any(|cue| text.contains(cue)))
-        .map(|(aspect, _)| *aspect)
+        .zip(aspect_found)
+        .filter(|(_, found)| *found)
+        .map(|((aspect, _), _)| *aspect)
         .collect();
     let arrows = question.contains('→') || question.contains("->");
-    let when = WHEN_CUES.iter().any(|cue| text.contains(cue)) && !aspects.contains(&Aspect::UseCases);
+    let when = found[Flag::When as usize] && !aspects.contains(&Aspect::UseCases);
     Intent {
-        layer: LAYER_CUES.iter().any(|cue| text.contains(cue)),
-        stack: STACK_CUES.iter().any(|cue| text.contains(cue)),
-        full_name: NAME_CUES.iter().any(|cue| text.contains(cue)),
-        defines: DEFINE_CUES.iter().any(|cue| text.contains(cue)),
+        layer: found[Flag::Layer as usize],
+        stack: found[Flag::Stack as usize],
+        full_name: found[Flag::FullName as usize],
+        defines: found[Flag::Define as usize],
         when,
-        compare: COMPARE_CUES.iter().any(|cue| text.contains(cue)),
-        sequence: arrows || SEQUENCE_CUES.iter().any(|cue| text.contains(cue)),
+        compare: found[Flag::Compare as usize],
+        sequence: arrows || found[Flag::Sequence as usize],
         aspects,
     }
+}
+
+/// The yes/no cues besides the aspects.
+#[derive(Clone, Copy)]
+enum Flag {
+    Compare,
+    Sequence,
+    When,
+    Define,
+    Layer,
+    Stack,
+    FullName,
+}
+
+/// What a matched cue stands for.
+#[derive(Clone, Copy)]
+enum Cue {
+    /// The aspect at this index of [`CUES`].
+    Aspect(usize),
+    /// One of the flags.
+    Flag(Flag),
+}
+
+/// Every cue in one automaton, built once: a question is read once for all of them instead
+/// of once per cue (there are several hundred).
+fn matcher() -> &'static (aho_corasick::AhoCorasick, Vec<Cue>) {
+    static MATCHER: std::sync::OnceLock<(aho_corasick::AhoCorasick, Vec<Cue>)> = std::sync::OnceLock::new();
+    MATCHER.get_or_init(|| {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut cues: Vec<Cue> = Vec::new();
+        for (index, (_, list)) in CUES.iter().enumerate() {
+            for cue in *list {
+                patterns.push(cue);
+                cues.push(Cue::Aspect(index));
+            }
+        }
+        let flags: [(&[&str], Flag); 7] = [
+            (COMPARE_CUES, Flag::Compare),
+            (SEQUENCE_CUES, Flag::Sequence),
+            (WHEN_CUES, Flag::When),
+            (DEFINE_CUES, Flag::Define),
+            (LAYER_CUES, Flag::Layer),
+            (STACK_CUES, Flag::Stack),
+            (NAME_CUES, Flag::FullName),
+        ];
+        for (list, flag) in flags {
+            for cue in list {
+                patterns.push(cue);
+                cues.push(Cue::Flag(flag));
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::new(&patterns)
+            .expect("the cue lists are a few hundred short literals, well within the automaton's limits");
+        (automaton, cues)
+    })
 }
 
 /// The question lowercased, punctuation turned into spaces, padded with a space on each
