@@ -198,7 +198,11 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                     runtime.block_on(assistant.respond(question, None))
                 })?;
             } else {
-                ask_each(&question, &output, &mut out, |question| assistant.answer(question))?;
+                if question.is_empty() {
+                    ask_piped_offline(&output, &mut out, &assistant)?;
+                } else {
+                    ask_each(&question, &output, &mut out, |question| assistant.answer(question))?;
+                }
             }
         }
         Command::Model { name, output } => {
@@ -357,6 +361,74 @@ fn ask_each(
     Ok(())
 }
 
+/// The most questions answered together from what is already waiting on stdin.
+const MAX_BATCH: usize = 512;
+
+/// Offline answers to every line of stdin, in order: the lines already waiting are answered
+/// (and rendered) on all cores, then written in order, and the output is flushed before a read
+/// that may wait, so an interactive pipe still gets each answer as its question arrives.
+fn ask_piped_offline(output: &Output, out: &mut impl Write, assistant: &Assistant) -> anyhow::Result<()> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let mut input = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
+    let mut done = false;
+    while !done {
+        let mut batch: Vec<String> = Vec::new();
+        loop {
+            let mut line = String::new();
+            if input.read_line(&mut line)? == 0 {
+                done = true;
+                break;
+            }
+            batch.push(line.trim_end_matches(['\n', '\r']).to_string());
+            // Stop at what is already here: the next read might wait for the user.
+            if batch.len() >= MAX_BATCH || !input.buffer().contains(&b'\n') {
+                break;
+            }
+        }
+        let render = |text: &String| {
+            let question = Question::new(text.as_str()).in_lang(output.lang);
+            let reply = assistant.answer(&question);
+            rendered(&question.text, &reply, output.json, true)
+        };
+        let chunk = batch.len().div_ceil(workers).max(1);
+        let texts: Vec<String> = if batch.len() < 2 * workers {
+            batch.iter().map(render).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || part.iter().map(render).collect::<Vec<_>>()))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|handle| handle.join().unwrap_or_default())
+                    .collect()
+            })
+        };
+        for text in texts {
+            if out.write_all(text.as_bytes()).is_err() {
+                return Ok(());
+            }
+        }
+        if out.flush().is_err() {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// One reply as it is written: a JSON line, or the terminal text (with a blank line after it
+/// when several are written one after another).
+fn rendered(question: &str, reply: &Reply, json: bool, stream: bool) -> String {
+    if json {
+        format!("{}\n", render::json(question, reply))
+    } else if stream {
+        format!("{}\n", render::terminal(reply))
+    } else {
+        render::terminal(reply)
+    }
+}
+
 /// `model`/`compare` names are short; a Hangul name means a Korean reply, else English.
 fn guess_lang(names: &str) -> Lang {
     crate::search::analyzer::detect_lang(names)
@@ -364,18 +436,7 @@ fn guess_lang(names: &str) -> Lang {
 
 /// Writes one reply; `false` when stdout is gone (a closed pipe), so the caller stops.
 fn print(out: &mut impl Write, question: &str, reply: &Reply, json: bool, stream: bool) -> bool {
-    let text = if json {
-        render::json(question, reply)
-    } else if stream {
-        format!("{}\n", render::terminal(reply))
-    } else {
-        render::terminal(reply)
-    };
-    let written = if json {
-        writeln!(out, "{text}")
-    } else {
-        write!(out, "{text}")
-    };
+    let written = out.write_all(rendered(question, reply, json, stream).as_bytes());
     // A streamed answer is flushed by the reading loop, once no more input is waiting.
     written.and_then(|()| if stream { Ok(()) } else { out.flush() }).is_ok()
 }
