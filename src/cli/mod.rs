@@ -362,14 +362,14 @@ fn ask_each(
 }
 
 /// The most questions answered together from what is already waiting on stdin.
-const MAX_BATCH: usize = 512;
+const MAX_BATCH: usize = 4096;
 
 /// Offline answers to every line of stdin, in order: the lines already waiting are answered
 /// (and rendered) on all cores, then written in order, and the output is flushed before a read
 /// that may wait, so an interactive pipe still gets each answer as its question arrives.
 fn ask_piped_offline(output: &Output, out: &mut impl Write, assistant: &Assistant) -> anyhow::Result<()> {
     let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
-    let mut input = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
+    let mut input = io::BufReader::with_capacity(1024 * 1024, io::stdin().lock());
     let mut done = false;
     while !done {
         let mut batch: Vec<String> = Vec::new();
