@@ -164,7 +164,9 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         return serve(&config, assistant);
     }
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Rust's stdout writes at every newline; answers are flushed where it matters instead
+    // (after a one-off answer, and before a read of stdin that may wait).
+    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     match cli.command {
         Command::Ask {
             question,
@@ -258,6 +260,8 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         // answered above, before stdout was locked
         Command::Serve => {}
     }
+    // A closed pipe is no error worth a status of its own.
+    let _ = out.flush();
     Ok(ExitCode::SUCCESS)
 }
 
@@ -363,6 +367,8 @@ fn ask_each(
 
 /// The most questions answered together from what is already waiting on stdin.
 const MAX_BATCH: usize = 4096;
+/// Questions a worker takes at a time from a batch.
+const PIECE: usize = 64;
 
 /// Offline answers to every line of stdin, in order: the lines already waiting are answered
 /// (and rendered) on all cores, then written in order, and the output is flushed before a read
@@ -390,20 +396,35 @@ fn ask_piped_offline(output: &Output, out: &mut impl Write, assistant: &Assistan
             let reply = assistant.answer(&question);
             rendered(&question.text, &reply, output.json, true)
         };
-        let chunk = batch.len().div_ceil(workers).max(1);
         let texts: Vec<String> = if batch.len() < 2 * workers {
             batch.iter().map(render).collect()
         } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = batch
-                    .chunks(chunk)
-                    .map(|part| scope.spawn(move || part.iter().map(render).collect::<Vec<_>>()))
+            // Small pieces handed out in turn keep every core busy to the end of the batch.
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let pieces = batch.len().div_ceil(PIECE);
+            let mut done: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                let piece = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                if piece >= pieces {
+                                    break mine;
+                                }
+                                let lines = &batch[piece * PIECE..((piece + 1) * PIECE).min(batch.len())];
+                                mine.push((piece, lines.iter().map(render).collect::<Vec<_>>()));
+                            }
+                        })
+                    })
                     .collect();
                 handles
                     .into_iter()
                     .flat_map(|handle| handle.join().unwrap_or_default())
                     .collect()
-            })
+            });
+            done.sort_unstable_by_key(|(piece, _)| *piece);
+            done.into_iter().flat_map(|(_, texts)| texts).collect()
         };
         for text in texts {
             if out.write_all(text.as_bytes()).is_err() {
