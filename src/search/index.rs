@@ -15,6 +15,7 @@ use super::gate::{
     MIN_COVERAGE_WHICH, OTHER_DOMAIN_WORDS,
 };
 use super::mentions::{letter_counts, phrases_of, Mention, MentionKind, SharedMention, SharedProducts};
+use super::scoring::best_field;
 use crate::knowledge::{FactAspect, KnowledgeBase};
 
 /// Where in an entry a term was found; weights differ, and the assistant leads its answer
@@ -45,7 +46,7 @@ pub enum Field {
 }
 
 impl Field {
-    const ALL: [Field; 10] = [
+    pub(super) const ALL: [Field; 10] = [
         Field::Name,
         Field::Providers,
         Field::Summary,
@@ -58,7 +59,7 @@ impl Field {
         Field::Sections,
     ];
 
-    fn weight(self) -> f32 {
+    pub(super) fn weight(self) -> f32 {
         match self {
             Field::Name => 3.0,
             Field::Providers => 2.0,
@@ -70,7 +71,7 @@ impl Field {
         }
     }
 
-    fn slot(self) -> usize {
+    pub(super) fn slot(self) -> usize {
         self as usize
     }
 
@@ -93,18 +94,12 @@ impl Field {
     }
 }
 
-const FIELDS: usize = Field::ALL.len();
-const K1: f32 = 1.2;
-const B: f32 = 0.75;
+pub(super) const FIELDS: usize = Field::ALL.len();
 /// The most words of a question that are looked at: a question is answered about its
 /// beginning, and search time stays bounded for any input.
 const MAX_WORDS: usize = 48;
 /// Below this BM25 score, a question that mentions no entry is off-topic.
 const MIN_SCORE: f32 = 2.0;
-/// Words a question must share with one analogy to be read as that analogy told plainly.
-const TOLD_ANALOGY_WORDS: usize = 3;
-/// Facts kept in [`Search::facts`]: enough to lead any answer and ground any prompt.
-const MAX_FACTS: usize = 32;
 /// A hit is kept as a source while it scores this share of the best hit.
 const RELATIVE_CUT: f32 = 0.35;
 /// Sources kept at most.
@@ -161,26 +156,26 @@ pub struct FactHit {
 /// One term's occurrences in one fact.
 pub(super) struct Posting {
     /// The entry the fact is about.
-    entry: usize,
+    pub(super) entry: usize,
     /// The fact.
-    fact: u32,
+    pub(super) fact: u32,
     pub(super) field: Field,
-    count: f32,
+    pub(super) count: f32,
     /// Whether it counts for the entry: a section heading is indexed with every item under it,
     /// but counts for the entry once.
-    for_entry: bool,
+    pub(super) for_entry: bool,
 }
 
 /// The index over one knowledge base; rebuilt whenever the knowledge base changes.
 pub struct Index {
     pub(super) postings: FxHashMap<String, (f32, Vec<Posting>)>,
-    field_lengths: Vec<[f32; FIELDS]>,
-    average_lengths: [f32; FIELDS],
+    pub(super) field_lengths: Vec<[f32; FIELDS]>,
+    pub(super) average_lengths: [f32; FIELDS],
     /// Terms per fact, and their average, for the facts' own BM25.
-    fact_lengths: Vec<f32>,
-    average_fact_length: f32,
+    pub(super) fact_lengths: Vec<f32>,
+    pub(super) average_fact_length: f32,
     /// The aspect of each fact: facts of analogies count only when analogies are asked for.
-    fact_fields: Vec<Field>,
+    pub(super) fact_fields: Vec<Field>,
     pub(super) phrases: FxHashMap<String, (usize, MentionKind)>,
     /// Products and providers several entries share (`AWS`).
     pub(super) shared: SharedProducts,
@@ -478,100 +473,6 @@ impl Index {
             rest_facts,
         }
     }
-}
-
-impl Index {
-    /// Every entry's BM25F score over the fields of the facts about it, and the part each
-    /// field contributed; analogies only when asked for.
-    fn score_entries(&self, terms: &[String], asks_analogy: bool) -> (Vec<f32>, Vec<[f32; FIELDS]>) {
-        let mut scores = vec![0.0f32; self.field_lengths.len()];
-        let mut by_field = vec![[0.0f32; FIELDS]; self.field_lengths.len()];
-        let mut weighted = vec![0.0f32; self.field_lengths.len()];
-        for term in terms {
-            let Some((idf, postings)) = self.postings.get(term) else {
-                continue;
-            };
-            weighted.fill(0.0);
-            for posting in postings {
-                if (posting.field == Field::Analogies && !asks_analogy) || !posting.for_entry {
-                    continue;
-                }
-                let slot = posting.field.slot();
-                let length = self.field_lengths[posting.entry][slot] / self.average_lengths[slot].max(1.0);
-                let normalized = posting.count / (1.0 - B + B * length);
-                let part = posting.field.weight() * normalized;
-                weighted[posting.entry] += part;
-                by_field[posting.entry][slot] += idf * part;
-            }
-            for (entry, &tf) in weighted.iter().enumerate() {
-                if tf > 0.0 {
-                    scores[entry] += idf * tf * (K1 + 1.0) / (K1 + tf);
-                }
-            }
-        }
-        (scores, by_field)
-    }
-
-    /// Whether one analogy shares [`TOLD_ANALOGY_WORDS`] or more of the question's words.
-    fn told_analogy(&self, words: &[Word], terms: &[String]) -> bool {
-        let Some(best) = self
-            .score_facts(terms, true)
-            .into_iter()
-            .find(|hit| self.fact_fields[hit.fact] == Field::Analogies)
-        else {
-            return false;
-        };
-        let in_fact = |term: &str| {
-            self.postings
-                .get(term)
-                .is_some_and(|(_, postings)| postings.iter().any(|p| p.fact as usize == best.fact))
-        };
-        let shared = words
-            .iter()
-            .filter(|word| !analyzer::is_stopword(&word.text) && word.text.chars().count() >= 2)
-            .filter(|word| {
-                let mut found = false;
-                analyzer::for_each_term(std::slice::from_ref(*word), |term| found |= in_fact(term));
-                found
-            })
-            .count();
-        shared >= TOLD_ANALOGY_WORDS
-    }
-
-    /// The facts' own BM25 over `terms`, best first; analogies only when asked for.
-    fn score_facts(&self, terms: &[String], asks_analogy: bool) -> Vec<FactHit> {
-        let mut scores = vec![0.0f32; self.fact_lengths.len()];
-        for term in terms {
-            let Some((idf, postings)) = self.postings.get(term) else {
-                continue;
-            };
-            for posting in postings {
-                let fact = posting.fact as usize;
-                if self.fact_fields[fact] == Field::Analogies && !asks_analogy {
-                    continue;
-                }
-                let length = self.fact_lengths[fact] / self.average_fact_length.max(1.0);
-                let tf = posting.count / (1.0 - B + B * length);
-                scores[fact] += idf * tf * (K1 + 1.0) / (K1 + tf);
-            }
-        }
-        let mut hits: Vec<FactHit> = scores
-            .into_iter()
-            .enumerate()
-            .filter(|(_, score)| *score > 0.0)
-            .map(|(fact, score)| FactHit { fact, score })
-            .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
-        hits.truncate(MAX_FACTS);
-        hits
-    }
-}
-
-fn best_field(scores: &[f32; FIELDS]) -> Option<Field> {
-    Field::ALL
-        .into_iter()
-        .filter(|field| scores[field.slot()] > 0.0)
-        .max_by(|a, b| scores[a.slot()].total_cmp(&scores[b.slot()]))
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! Retrieval: finds the knowledge entries a Korean or English question is about, or none.
 //!
 //! - `analyzer`: normalization, script split, Korean particles, Hangul bigrams, stemming.
-//! - `index`: BM25F over weighted entry fields, name/alias/product mentions, typo
-//!   tolerance, and the off-topic gate.
+//! - `index`: the index over facts and the search that ties the parts together.
+//! - `scoring`: BM25F of entries from their facts, BM25 of facts.
+//! - `mentions`: names, aliases, products (one entry's or shared), typo correction.
+//! - `gate`: the off-topic gate.
 //!
 //! This layer knows nothing about replies, LLMs or Discord.
 
@@ -10,6 +12,7 @@ pub mod analyzer;
 mod gate;
 mod index;
 mod mentions;
+mod scoring;
 
 pub use index::{FactHit, Field, Hit, Index, Search};
 pub use mentions::{Mention, MentionKind, SharedMention};
