@@ -1,7 +1,7 @@
 //! The offline composer: builds a [`Reply`] from knowledge entries alone, in either language.
 //! Every other path (the LLM, its fallback) reuses these replies, so offline always works.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::intent::Aspect;
 use super::reply::{Mode, Reply, ReplyKind, ReplySection, Source};
@@ -196,7 +196,7 @@ fn reply(lang: Lang, kind: ReplyKind, title: String, sections: Vec<ReplySection>
 
 /// The full explanation of one entry (`/model`, `xaas model`, "what is IaaS?").
 pub fn model(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
-    let none = HashSet::new();
+    let none = HashSet::default();
     let mut sections: Vec<ReplySection> = FULL_ORDER
         .iter()
         .filter_map(|aspect| aspect_section(entry, *aspect, lang, &none))
@@ -217,7 +217,7 @@ pub const MAX_ANSWER_SECTIONS: usize = 3;
 /// The first answer to "what is IaaS?": the definition, an analogy and the features; the full
 /// explanation stays with `/model`.
 pub fn brief(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
-    let none = HashSet::new();
+    let none = HashSet::default();
     let sections: Vec<ReplySection> = FULL_ORDER
         .iter()
         .filter_map(|aspect| aspect_section(entry, *aspect, lang, &none))
@@ -327,7 +327,7 @@ pub fn compare(
             && ids.iter().all(|id| topic.related.iter().any(|r| r == id))
             && !ids.contains(&topic.id.as_str())
         {
-            sections.extend(extra_sections(topic, lang, &HashSet::new()));
+            sections.extend(extra_sections(topic, lang, &HashSet::default()));
             if !sources.iter().any(|s| s.id == topic.id) {
                 sources.push(source_of(topic, lang, 0.5));
             }

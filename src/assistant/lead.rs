@@ -5,7 +5,7 @@
 //!
 //! Only language-level wording lives here; the facts and names come from the knowledge base.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::intent::{Aspect, Intent};
 use crate::knowledge::{Entry, FactAspect, KnowledgeBase, Lang, Layer};

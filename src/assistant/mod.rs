@@ -14,7 +14,7 @@ mod limits;
 mod reply;
 mod smalltalk;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -577,7 +577,7 @@ fn compose_sources_rest(first: &[Source], search: &Search, entries: &[Entry], la
 }
 
 fn question_terms(search: &Search) -> HashSet<String> {
-    let mut terms = HashSet::new();
+    let mut terms = HashSet::default();
     analyzer::for_each_term(&search.words, |term| {
         terms.insert(term.to_string());
     });

@@ -413,7 +413,8 @@ fn ask_piped_offline(output: &Output, out: &mut impl Write, assistant: &Assistan
                                     break mine;
                                 }
                                 let lines = &batch[piece * PIECE..((piece + 1) * PIECE).min(batch.len())];
-                                mine.push((piece, lines.iter().map(render).collect::<Vec<_>>()));
+                                // One string per piece: far fewer allocations to hand across threads.
+                                mine.push((piece, vec![lines.iter().map(render).collect::<String>()]));
                             }
                         })
                     })
@@ -441,13 +442,15 @@ fn ask_piped_offline(output: &Output, out: &mut impl Write, assistant: &Assistan
 /// One reply as it is written: a JSON line, or the terminal text (with a blank line after it
 /// when several are written one after another).
 fn rendered(question: &str, reply: &Reply, json: bool, stream: bool) -> String {
-    if json {
-        format!("{}\n", render::json(question, reply))
-    } else if stream {
-        format!("{}\n", render::terminal(reply))
+    let mut text = if json {
+        render::json(question, reply)
     } else {
         render::terminal(reply)
+    };
+    if json || stream {
+        text.push('\n');
     }
+    text
 }
 
 /// `model`/`compare` names are short; a Hangul name means a Korean reply, else English.

@@ -94,8 +94,13 @@ impl Index {
             .filter(|(_, score)| *score > 0.0)
             .map(|(fact, score)| FactHit { fact, score })
             .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
-        hits.truncate(MAX_FACTS);
+        let order = |a: &FactHit, b: &FactHit| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact));
+        // Only the best are kept: find them first, then sort just those.
+        if hits.len() > MAX_FACTS {
+            hits.select_nth_unstable_by(MAX_FACTS, order);
+            hits.truncate(MAX_FACTS);
+        }
+        hits.sort_by(order);
         hits
     }
 }
