@@ -50,7 +50,8 @@ fn bullets<'a>(items: impl IntoIterator<Item = &'a Text>, lang: Lang) -> String 
         .join("\n")
 }
 
-fn layers(list: &[Layer], lang: Lang) -> String {
+/// The layers' names in `lang`, or "nothing" for none.
+pub(super) fn layers(list: &[Layer], lang: Lang) -> String {
     if list.is_empty() {
         return pick(lang, "nothing", "없음").to_string();
     }

@@ -7,6 +7,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
+use super::compose::layers;
 use super::intent::{Aspect, Intent};
 use crate::knowledge::{Entry, FactAspect, KnowledgeBase, Lang, Layer};
 use crate::search::Search;
@@ -15,13 +16,6 @@ use crate::search::Search;
 const MAX_LEAD_CHARS: usize = 420;
 /// List items a lead names at most ("the main downsides: A; B; C").
 const MAX_LEAD_ITEMS: usize = 3;
-
-fn pick(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Ko => ko,
-    }
-}
 
 /// The fact aspects an intent aspect asks for. "Layer" asks for who manages a layer or for
 /// a layer of the AI stack; the facts that match decide which.
@@ -244,13 +238,7 @@ pub(super) fn comparison(entries: &[&Entry], lang: Lang) -> String {
         .iter()
         .map(|entry| {
             let delivery = entry.comparison.as_ref().map(|c| c.delivery.get(lang));
-            let managed = entry.management.as_ref().map(|m| {
-                if m.customer.is_empty() {
-                    pick(lang, "nothing", "없음").to_string()
-                } else {
-                    m.customer.iter().map(|l| l.label(lang)).collect::<Vec<_>>().join(", ")
-                }
-            });
+            let managed = entry.management.as_ref().map(|m| layers(&m.customer, lang));
             let name = entry.name.get(lang);
             match (delivery, managed, lang) {
                 (Some(d), Some(m), Lang::En) => format!("{name} delivers {} and leaves you {m}", lowercase_first(d)),
@@ -345,13 +333,7 @@ fn management_lead(entry: &Entry, question: &LeadQuestion) -> Option<String> {
         .filter(|(_, words)| words.iter().any(|w| text.contains(w)))
         .map(|(layer, _)| *layer)
         .collect();
-    let list = |layers: &[Layer]| {
-        if layers.is_empty() {
-            pick(lang, "nothing", "없음").to_string()
-        } else {
-            layers.iter().map(|l| l.label(lang)).collect::<Vec<_>>().join(", ")
-        }
-    };
+    let list = |list: &[Layer]| layers(list, lang);
     if named.is_empty() {
         return Some(match lang {
             Lang::En => format!(
