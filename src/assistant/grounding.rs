@@ -2,7 +2,8 @@
 //! the entry it is about, and a one-line summary of each entry the reply rests on — not
 //! whole entries. A one-line question gets a prompt of a few hundred words.
 
-use super::intent::{self, Aspect};
+use super::intent;
+use super::lead;
 use super::reply::{Reply, ReplyKind};
 use crate::knowledge::{FactAspect, KnowledgeBase};
 use crate::prompt::{GroundingEntry, GroundingFact};
@@ -16,22 +17,6 @@ const MAX_MATCHED_FACTS: usize = 5;
 const RELATIVE_CUT: f32 = 0.5;
 /// A fact longer than this is cut at a sentence boundary.
 const MAX_FACT_CHARS: usize = 400;
-
-/// The aspects of facts an intent aspect asks for, to add them when their words did not match
-/// ("downsides" matches no con's words).
-fn wanted(aspect: Aspect) -> Option<FactAspect> {
-    match aspect {
-        Aspect::Analogy => Some(FactAspect::Analogy),
-        Aspect::Features => Some(FactAspect::Feature),
-        Aspect::Providers => Some(FactAspect::Provider),
-        Aspect::UseCases => Some(FactAspect::UseCase),
-        Aspect::Pros => Some(FactAspect::Pro),
-        Aspect::Cons => Some(FactAspect::Con),
-        Aspect::Management => Some(FactAspect::Manage),
-        Aspect::Glance => Some(FactAspect::Customer),
-        Aspect::Definition => None,
-    }
-}
 
 /// The entries (summaries) and facts that ground an answer to `question`, whose offline
 /// reply is `offline`, in the reply's language.
@@ -53,7 +38,14 @@ pub(super) fn grounding(
         ids.contains(&facts[hit.fact].about) && facts[hit.fact].aspect != FactAspect::Name
     };
     let intent = intent::detect(question);
-    let asked: Vec<FactAspect> = intent.aspects.iter().filter_map(|a| wanted(*a)).collect();
+    // The aspects asked for, to add their facts when their words did not match ("downsides"
+    // matches no con's words); a definition is always carried by the summaries.
+    let asked: Vec<FactAspect> = intent
+        .aspects
+        .iter()
+        .flat_map(|a| lead::fact_aspects(*a).iter().copied())
+        .filter(|aspect| *aspect != FactAspect::Definition)
+        .collect();
     // Asked for the downsides, the prompt carries downsides, not every fact naming the entry.
     let relevant =
         |hit: &&crate::search::FactHit| relevant(hit) && (asked.is_empty() || asked.contains(&facts[hit.fact].aspect));

@@ -19,7 +19,7 @@ const MAX_LEAD_ITEMS: usize = 3;
 
 /// The fact aspects an intent aspect asks for. "Layer" asks for who manages a layer or for
 /// a layer of the AI stack; the facts that match decide which.
-fn fact_aspects(aspect: Aspect) -> &'static [FactAspect] {
+pub(super) fn fact_aspects(aspect: Aspect) -> &'static [FactAspect] {
     match aspect {
         Aspect::Definition => &[FactAspect::Definition],
         Aspect::Analogy => &[FactAspect::Analogy],
