@@ -195,20 +195,13 @@ fn reply(lang: Lang, kind: ReplyKind, title: String, sections: Vec<ReplySection>
     }
 }
 
-/// The full explanation of one entry (`/model`, `xaas model`, "what is IaaS?").
+/// The full explanation of one entry (`/model`, `xaas model`).
 pub fn model(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
     let none = HashSet::default();
-    let mut sections: Vec<ReplySection> = FULL_ORDER
-        .iter()
-        .filter_map(|aspect| aspect_section(entry, *aspect, lang, &none))
+    let sections = aspect_sections(entry, lang, &none)
+        .chain(extra_sections(entry, lang, &none))
         .collect();
-    sections.extend(extra_sections(entry, lang, &none));
-    let sources = if sources.is_empty() {
-        vec![source_of(entry, lang, 1.0)]
-    } else {
-        sources
-    };
-    reply(lang, ReplyKind::Model, entry.title(lang), sections, sources)
+    overview(entry, lang, sources, sections)
 }
 
 /// Sections a first answer shows at most: the lead answers, these support it, and the full
@@ -219,11 +212,24 @@ pub const MAX_ANSWER_SECTIONS: usize = 3;
 /// explanation stays with `/model`.
 pub fn brief(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
     let none = HashSet::default();
-    let sections: Vec<ReplySection> = FULL_ORDER
+    let sections = aspect_sections(entry, lang, &none).take(MAX_ANSWER_SECTIONS).collect();
+    overview(entry, lang, sources, sections)
+}
+
+/// The entry's sections in the order of a full explanation, built only as far as they are read.
+fn aspect_sections<'a>(
+    entry: &'a Entry,
+    lang: Lang,
+    terms: &'a HashSet<String>,
+) -> impl Iterator<Item = ReplySection> + 'a {
+    FULL_ORDER
         .iter()
-        .filter_map(|aspect| aspect_section(entry, *aspect, lang, &none))
-        .take(MAX_ANSWER_SECTIONS)
-        .collect();
+        .filter_map(move |aspect| aspect_section(entry, *aspect, lang, terms))
+}
+
+/// An explanation of `entry` made of `sections`; it rests on the entry itself when no
+/// sources are given.
+fn overview(entry: &Entry, lang: Lang, sources: Vec<Source>, sections: Vec<ReplySection>) -> Reply {
     let sources = if sources.is_empty() {
         vec![source_of(entry, lang, 1.0)]
     } else {
