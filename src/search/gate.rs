@@ -64,6 +64,15 @@ const OTHER_DOMAIN_PHRASES: &[&str] = &[
     "tell me a joke",
 ];
 
+/// Whether a word can say what a question is about. One Hangul syllable (때, 집, 법) or a
+/// bare number (2, 17) says too little either way to count: "2 더하기 2" is not about the
+/// knowledge base because of the 2s.
+fn is_topic_word(word: &Word) -> bool {
+    !(analyzer::is_stopword(&word.text)
+        || is_number(word)
+        || (word.script == Script::Hangul && word.text.chars().count() < 2))
+}
+
 /// Whether the question asks which entry fits what it describes.
 pub(super) fn asks_for_entry(normalized: &str) -> bool {
     WHICH_CUES.iter().any(|cue| normalized.contains(cue))
@@ -258,11 +267,7 @@ impl Index {
     pub(super) fn one_common_word(&self, words: &[Word]) -> bool {
         let topic: Vec<&Word> = words
             .iter()
-            .filter(|word| {
-                !(analyzer::is_stopword(&word.text)
-                    || is_number(word)
-                    || (word.script == Script::Hangul && word.text.chars().count() < 2))
-            })
+            .filter(|word| is_topic_word(word))
             .collect();
         match topic[..] {
             [word] if word.script == Script::Latin => self
@@ -293,12 +298,7 @@ impl Index {
         let mut topic_weight = 0.0f32;
         let mut known_weight = 0.0f32;
         for word in words {
-            // One Hangul syllable (때, 집, 법) or a bare number (2, 17) says too little either
-            // way to count: "2 더하기 2" is not about the knowledge base because of the 2s.
-            if analyzer::is_stopword(&word.text)
-                || is_number(word)
-                || (word.script == Script::Hangul && word.text.chars().count() < 2)
-            {
+            if !is_topic_word(word) {
                 continue;
             }
             let (found, term) = match word.script {
