@@ -265,10 +265,7 @@ pub(super) fn is_arithmetic(question: &str, words: &[Word]) -> bool {
 impl Index {
     /// Whether the question's only topic word is a common one of the knowledge base.
     pub(super) fn one_common_word(&self, words: &[Word]) -> bool {
-        let topic: Vec<&Word> = words
-            .iter()
-            .filter(|word| is_topic_word(word))
-            .collect();
+        let topic: Vec<&Word> = words.iter().filter(|word| is_topic_word(word)).collect();
         match topic[..] {
             [word] if word.script == Script::Latin => self
                 .postings
