@@ -196,15 +196,22 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             if assistant.llm_enabled() {
                 let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-                ask_each(&question, &output, &mut out, |question| {
-                    runtime.block_on(assistant.respond(question, None))
-                })?;
+                let answer = |question: &Question| runtime.block_on(assistant.respond(question, None));
+                // One question at a time: each LLM answer is written as soon as it is back.
+                ask(&question, &output, &mut out, answer, Batches { workers: 1, max: 1 })?;
             } else {
-                if question.is_empty() {
-                    ask_piped_offline(&output, &mut out, &assistant)?;
-                } else {
-                    ask_each(&question, &output, &mut out, |question| assistant.answer(question))?;
-                }
+                let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+                let answer = |question: &Question| assistant.answer(question);
+                ask(
+                    &question,
+                    &output,
+                    &mut out,
+                    answer,
+                    Batches {
+                        workers,
+                        max: MAX_BATCH,
+                    },
+                )?;
             }
         }
         Command::Model { name, output } => {
@@ -329,12 +336,28 @@ async fn shutdown_signal() {
     }
 }
 
-/// Answers the question given on the command line, or every line of stdin as it arrives.
-fn ask_each(
+/// The most questions answered together from what is already waiting on stdin.
+const MAX_BATCH: usize = 4096;
+/// Questions a worker takes at a time from a batch.
+const PIECE: usize = 64;
+
+/// How piped questions are answered: by how many threads, and how many of those already
+/// waiting on stdin at most at once.
+struct Batches {
+    workers: usize,
+    max: usize,
+}
+
+/// Answers the question given on the command line, or every line of stdin, in order. The
+/// lines already waiting (up to `batches.max`) are answered and rendered on `batches.workers`
+/// threads, then written in order, and the output is flushed before a read that may wait, so
+/// an interactive pipe still gets each answer as its question arrives.
+fn ask(
     words: &[String],
     output: &Output,
     out: &mut impl Write,
-    mut answer: impl FnMut(&Question) -> Reply,
+    answer: impl Fn(&Question) -> Reply + Sync,
+    batches: Batches,
 ) -> anyhow::Result<()> {
     if !words.is_empty() {
         let question = Question::new(words.join(" ")).in_lang(output.lang);
@@ -342,39 +365,7 @@ fn ask_each(
         print(out, &question.text, &reply, output.json, false);
         return Ok(());
     }
-    // Our own buffer, so we can tell whether more input is already here: the output is
-    // flushed only before a read that may wait, so each answer still appears as its question
-    // arrives, and a piped batch is not one write per line.
-    let mut input = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if input.read_line(&mut line)? == 0 {
-            break;
-        }
-        let text = line.trim_end_matches(['\n', '\r']);
-        let question = Question::new(text).in_lang(output.lang);
-        let reply = answer(&question);
-        if !print(out, &question.text, &reply, output.json, true) {
-            break;
-        }
-        if input.buffer().is_empty() && out.flush().is_err() {
-            break;
-        }
-    }
-    Ok(())
-}
-
-/// The most questions answered together from what is already waiting on stdin.
-const MAX_BATCH: usize = 4096;
-/// Questions a worker takes at a time from a batch.
-const PIECE: usize = 64;
-
-/// Offline answers to every line of stdin, in order: the lines already waiting are answered
-/// (and rendered) on all cores, then written in order, and the output is flushed before a read
-/// that may wait, so an interactive pipe still gets each answer as its question arrives.
-fn ask_piped_offline(output: &Output, out: &mut impl Write, assistant: &Assistant) -> anyhow::Result<()> {
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let workers = batches.workers.max(1);
     let mut input = io::BufReader::with_capacity(1024 * 1024, io::stdin().lock());
     let mut done = false;
     while !done {
@@ -387,13 +378,13 @@ fn ask_piped_offline(output: &Output, out: &mut impl Write, assistant: &Assistan
             }
             batch.push(line.trim_end_matches(['\n', '\r']).to_string());
             // Stop at what is already here: the next read might wait for the user.
-            if batch.len() >= MAX_BATCH || !input.buffer().contains(&b'\n') {
+            if batch.len() >= batches.max || !input.buffer().contains(&b'\n') {
                 break;
             }
         }
         let render = |text: &String| {
             let question = Question::new(text.as_str()).in_lang(output.lang);
-            let reply = assistant.answer(&question);
+            let reply = answer(&question);
             rendered(&question.text, &reply, output.json, true)
         };
         let texts: Vec<String> = if batch.len() < 2 * workers {
@@ -402,7 +393,7 @@ fn ask_piped_offline(output: &Output, out: &mut impl Write, assistant: &Assistan
             // Small pieces handed out in turn keep every core busy to the end of the batch.
             let next = std::sync::atomic::AtomicUsize::new(0);
             let pieces = batch.len().div_ceil(PIECE);
-            let mut done: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
+            let mut answered: Vec<(usize, String)> = std::thread::scope(|scope| {
                 let handles: Vec<_> = (0..workers)
                     .map(|_| {
                         scope.spawn(|| {
@@ -414,7 +405,7 @@ fn ask_piped_offline(output: &Output, out: &mut impl Write, assistant: &Assistan
                                 }
                                 let lines = &batch[piece * PIECE..((piece + 1) * PIECE).min(batch.len())];
                                 // One string per piece: far fewer allocations to hand across threads.
-                                mine.push((piece, vec![lines.iter().map(render).collect::<String>()]));
+                                mine.push((piece, lines.iter().map(render).collect::<String>()));
                             }
                         })
                     })
@@ -424,8 +415,8 @@ fn ask_piped_offline(output: &Output, out: &mut impl Write, assistant: &Assistan
                     .flat_map(|handle| handle.join().unwrap_or_default())
                     .collect()
             });
-            done.sort_unstable_by_key(|(piece, _)| *piece);
-            done.into_iter().flat_map(|(_, texts)| texts).collect()
+            answered.sort_unstable_by_key(|(piece, _)| *piece);
+            answered.into_iter().map(|(_, text)| text).collect()
         };
         for text in texts {
             if out.write_all(text.as_bytes()).is_err() {
