@@ -12,6 +12,7 @@ use xaas::config::{LlmConfig, ProviderKind};
 use xaas::knowledge::KnowledgeBase;
 
 use crate::support::fake_llm::{FakeLlm, Reply as Script};
+use crate::support::PROMPT_MARKUP;
 
 const KEY: &str = "sk-grounded-test-KEY123secret";
 const PROVIDERS: [ProviderKind; 2] = [ProviderKind::Openai, ProviderKind::Anthropic];
@@ -290,17 +291,6 @@ async fn respond_streamed(assistant: &Assistant, question: &str) -> (Reply, Vec<
     (reply, pieces)
 }
 
-const MARKUP: [&str; 8] = [
-    "<entry",
-    "</entry",
-    "<question",
-    "</question",
-    "<answer",
-    "</answer",
-    "<|",
-    "<fact",
-];
-
 #[tokio::test]
 async fn echoed_prompt_markup_is_removed_and_the_answer_still_shown() {
     let echoed = "<answer>\nPaaS의 단점은 플랫폼 종속입니다 [paas].\n</entry>\n</answer>\n<question>PaaS 단점</question><|im_end|>";
@@ -316,7 +306,7 @@ async fn echoed_prompt_markup_is_removed_and_the_answer_still_shown() {
             assert_eq!(reply.mode, Mode::Llm, "{provider} streamed={streamed}");
             let body = &reply.sections[0].body;
             assert_eq!(body, "PaaS의 단점은 플랫폼 종속입니다 [paas].\nPaaS 단점");
-            for markup in MARKUP {
+            for markup in PROMPT_MARKUP {
                 assert!(!body.contains(markup), "{body}");
                 assert!(
                     pieces.iter().all(|piece| !piece.contains(markup)),

@@ -17,6 +17,8 @@ use xaas::assistant::{Assistant, Mode, Question, Reply};
 use xaas::config::{LlmConfig, ProviderKind};
 use xaas::knowledge::{KnowledgeBase, Lang};
 
+use crate::support::PROMPT_MARKUP;
+
 /// Questions in both languages whose prompts mostly fit the model's 8k context (Korean takes
 /// many tokens per character in its vocabulary; a prompt that does not fit is a 400 and a
 /// fallback, which is fine too).
@@ -31,20 +33,6 @@ const QUESTIONS: [&str; 10] = [
     "HIPAA가 뭐야?",
     "GDPR이 뭐야?",
     "IQaaS가 뭐야?",
-];
-
-/// Tags and tokens of the prompt that must never reach a user.
-const MARKUP: [&str; 10] = [
-    "<entry",
-    "</entry",
-    "<question",
-    "</question",
-    "<answer",
-    "</answer",
-    "<fact",
-    "</fact",
-    "<|",
-    "|>",
 ];
 
 /// The real server's base URL, or `None` (and a note) when the test is to be skipped.
@@ -100,14 +88,14 @@ fn is_hangul(c: char) -> bool {
 
 /// What a user may be shown: a clean LLM answer in the reply language, or a fallback.
 fn assert_acceptable(question: &str, reply: &Reply, streamed: &str) {
-    for markup in MARKUP {
+    for markup in PROMPT_MARKUP {
         assert!(!streamed.contains(markup), "{question}: markup streamed: {streamed:?}");
     }
     match reply.mode {
         Mode::Fallback => {}
         Mode::Llm => {
             let body = &reply.sections[0].body;
-            for markup in MARKUP {
+            for markup in PROMPT_MARKUP {
                 assert!(!body.contains(markup), "{question}: markup shown: {body:?}");
             }
             let hangul = body.chars().filter(|&c| is_hangul(c)).count();

@@ -5,3 +5,17 @@
 
 pub mod fake_discord;
 pub mod fake_llm;
+
+/// Tags and tokens of the prompt that must never reach a user, whatever the model echoes.
+pub const PROMPT_MARKUP: [&str; 10] = [
+    "<entry",
+    "</entry",
+    "<question",
+    "</question",
+    "<answer",
+    "</answer",
+    "<fact",
+    "</fact",
+    "<|",
+    "|>",
+];
