@@ -358,8 +358,10 @@ impl Index {
             .iter()
             .any(|word| OTHER_DOMAIN_WORDS.contains(&word.text.as_str()))
             || is_arithmetic(question, &words);
-        // The time, the date, a poem: chit-chat that names nothing, read once for both checks.
-        let chit_chat = mentions.is_empty() && other_domain_phrase(&normalized);
+        // The time, the date, a poem: chit-chat that names nothing, read at most once, and only
+        // when a check needs it.
+        let chit_chat_once = std::cell::OnceCell::new();
+        let chit_chat = || *chit_chat_once.get_or_init(|| other_domain_phrase(&normalized));
         let on_topic = if strong_mention {
             true
         } else if other_domain {
@@ -387,7 +389,7 @@ impl Index {
             };
             best >= MIN_SCORE
                 && !self.one_common_word(&words)
-                && !chit_chat
+                && !chit_chat()
                 && self.coverage(&words, asks_analogy).is_some_and(|share| share > needed)
         };
         // "You get the field and the water but plant the seeds yourself": an analogy told
@@ -397,7 +399,7 @@ impl Index {
             || (!asks_analogy
                 && mentions.is_empty()
                 && !other_domain
-                && !chit_chat
+                && !chit_chat()
                 && self.told_analogy(&words, &terms));
         if on_topic && !asks_analogy && mentions.is_empty() && scores.iter().all(|s| *s < MIN_SCORE) {
             asks_analogy = true;
