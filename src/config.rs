@@ -138,6 +138,10 @@ pub struct LlmConfig {
     pub cache_ttl_secs: u64,
     /// The longest answer a user sees; longer model output is cut at a sentence.
     pub max_answer_chars: usize,
+    /// How many earlier turns of a conversation the model sees as earlier messages.
+    pub history_turns: usize,
+    /// The most characters of earlier turns (questions and answers) the model sees.
+    pub history_chars: usize,
     /// From `XAAS_LLM_API_KEY` only; never from the file.
     #[serde(skip)]
     pub api_key: Option<SecretString>,
@@ -158,6 +162,8 @@ impl Default for LlmConfig {
             cache_capacity: 1000,
             cache_ttl_secs: 3600,
             max_answer_chars: 3500,
+            history_turns: 4,
+            history_chars: 3000,
             api_key: None,
         }
     }
@@ -394,6 +400,12 @@ impl Config {
         }
         if !(200..=100_000).contains(&llm.max_answer_chars) {
             return fail("llm.max_answer_chars", "must be between 200 and 100000");
+        }
+        if llm.history_turns > 50 {
+            return fail("llm.history_turns", "must be at most 50");
+        }
+        if llm.history_chars > 100_000 {
+            return fail("llm.history_chars", "must be at most 100000");
         }
         if !(20..=100_000).contains(&self.limits.max_question_chars) {
             return fail("limits.max_question_chars", "must be between 20 and 100000");

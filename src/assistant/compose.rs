@@ -30,17 +30,7 @@ fn heading(aspect: Aspect, lang: Lang) -> &'static str {
 }
 
 /// The order of a full explanation.
-const FULL_ORDER: [Aspect; 9] = [
-    Aspect::Definition,
-    Aspect::Analogy,
-    Aspect::Features,
-    Aspect::Providers,
-    Aspect::UseCases,
-    Aspect::Pros,
-    Aspect::Cons,
-    Aspect::Management,
-    Aspect::Glance,
-];
+const FULL_ORDER: [Aspect; 9] = Aspect::ALL;
 
 fn bullets<'a>(items: impl IntoIterator<Item = &'a Text>, lang: Lang) -> String {
     items
@@ -192,6 +182,10 @@ fn reply(lang: Lang, kind: ReplyKind, title: String, sections: Vec<ReplySection>
         lead: String::new(),
         sections,
         sources,
+        about: Vec::new(),
+        aspect: None,
+        detailed: false,
+        resolved: None,
     }
 }
 
@@ -202,6 +196,30 @@ pub fn model(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
         .chain(extra_sections(entry, lang, &none))
         .collect();
     overview(entry, lang, sources, sections)
+}
+
+/// Everything about one entry, the aspect asked about first: the answer to "tell me more"
+/// after a first answer, or to "IaaS 자세히".
+pub fn detailed(entry: &Entry, first: Option<Aspect>, lang: Lang, sources: Vec<Source>) -> Reply {
+    let none = HashSet::default();
+    let first = first.filter(|aspect| *aspect != Aspect::Definition);
+    let sections = first
+        .and_then(|aspect| aspect_section(entry, aspect, lang, &none))
+        .into_iter()
+        .chain(
+            FULL_ORDER
+                .iter()
+                .filter(|aspect| Some(**aspect) != first)
+                .filter_map(|aspect| aspect_section(entry, *aspect, lang, &none)),
+        )
+        .chain(extra_sections(entry, lang, &none))
+        .collect();
+    let mut reply = overview(entry, lang, sources, sections);
+    if let Some(aspect) = first {
+        reply.title = format!("{} — {}", entry.name.get(lang), heading(aspect, lang));
+    }
+    reply.detailed = true;
+    reply
 }
 
 /// Sections a first answer shows at most: the lead answers, these support it, and the full

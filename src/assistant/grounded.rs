@@ -15,12 +15,13 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use moka::future::Cache;
 
+use super::conversation::{self, Turn};
 use super::guard::{self, Grounding, Rejection};
 use super::reply::{Mode, Reply, ReplySection};
 use super::Snapshot;
 use crate::config::LlmConfig;
 use crate::knowledge::Lang;
-use crate::llm::{clean_answer, ChatRequest, LlmClient, LlmError};
+use crate::llm::{clean_answer, ChatMessage, ChatRequest, LlmClient, LlmError, Role};
 
 /// Answers longer than this many words are asked not to be written (the prompt says so);
 /// `max_answer_chars` bounds what a user sees whatever the model does.
@@ -33,6 +34,9 @@ struct CacheKey {
     question: String,
     lang: Lang,
     knowledge: String,
+    /// The earlier messages the model sees: the same question in another conversation is
+    /// another request.
+    history: Vec<ChatMessage>,
 }
 
 /// The configured model and the answer cache; prompts come from the snapshot in use.
@@ -42,6 +46,9 @@ pub(super) struct Grounded {
     max_answer_chars: usize,
     /// A last bound on top of the client's own timeout, so no caller ever waits unbounded.
     deadline: Duration,
+    /// How many earlier turns, and how many of their characters, the model sees.
+    history_turns: usize,
+    history_chars: usize,
 }
 
 impl Grounded {
@@ -59,24 +66,45 @@ impl Grounded {
                 .build(),
             max_answer_chars: config.max_answer_chars,
             deadline: Duration::from_secs(config.timeout_secs) + Duration::from_secs(1),
+            history_turns: config.history_turns,
+            history_chars: config.history_chars,
         }
     }
 
     /// The model's answer to `offline`'s question, or `offline` itself marked as fallback.
     /// `on_delta` sees the text as it streams (a cache hit arrives as one piece). The caller
     /// asks only for replies with sources: a don't-know never reaches the model.
+    /// `question` is the question as understood (a follow-up resolved); `earlier` are the
+    /// conversation's turns, of which the latest go to the model as earlier messages.
     pub(super) async fn answer(
         &self,
         question: &str,
+        earlier: &[Turn],
         offline: Reply,
         snapshot: &Snapshot,
         on_delta: Option<&mut (dyn FnMut(&str) + Send)>,
     ) -> Reply {
         let knowledge = snapshot.knowledge();
+        let history: Vec<ChatMessage> = conversation::history(earlier, self.history_turns, self.history_chars)
+            .iter()
+            .flat_map(|turn| {
+                [
+                    ChatMessage {
+                        role: Role::User,
+                        content: turn.asked.clone(),
+                    },
+                    ChatMessage {
+                        role: Role::Assistant,
+                        content: turn.answer.clone(),
+                    },
+                ]
+            })
+            .collect();
         let key = CacheKey {
             question: normalize(question),
             lang: offline.lang,
             knowledge: knowledge.version().to_string(),
+            history: history.clone(),
         };
         // The prompt is built only on a cache miss: a hit costs a lookup, nothing more.
         let request = || {
@@ -84,6 +112,7 @@ impl Grounded {
                 .grounded_prompt(question, &offline)
                 .map(|prompt| ChatRequest {
                     system: prompt.system,
+                    history: history.clone(),
                     user: prompt.user,
                 })
                 .map_err(|error| LlmError::Config {

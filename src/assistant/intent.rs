@@ -3,7 +3,8 @@
 //! not in the knowledge files, which hold only entry-specific terms.
 
 /// A part of an entry a question can ask about; the answer leads with it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Aspect {
     /// What it is.
     Definition,
@@ -23,6 +24,41 @@ pub enum Aspect {
     Management,
     /// The comparison-table columns (delivery, typical use, customers).
     Glance,
+}
+
+impl Aspect {
+    /// Every aspect, in the order of a full explanation.
+    pub const ALL: [Aspect; 9] = [
+        Aspect::Definition,
+        Aspect::Analogy,
+        Aspect::Features,
+        Aspect::Providers,
+        Aspect::UseCases,
+        Aspect::Pros,
+        Aspect::Cons,
+        Aspect::Management,
+        Aspect::Glance,
+    ];
+
+    /// The name used in JSON, logs and evaluation files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aspect::Definition => "definition",
+            Aspect::Analogy => "analogy",
+            Aspect::Features => "features",
+            Aspect::Providers => "providers",
+            Aspect::UseCases => "use_cases",
+            Aspect::Pros => "pros",
+            Aspect::Cons => "cons",
+            Aspect::Management => "management",
+            Aspect::Glance => "glance",
+        }
+    }
+
+    /// The aspect called `name` ([`Aspect::as_str`]).
+    pub fn from_name(name: &str) -> Option<Aspect> {
+        Aspect::ALL.into_iter().find(|aspect| aspect.as_str() == name)
+    }
 }
 
 /// Cue substrings per aspect, checked against the lowercased question.
@@ -104,6 +140,11 @@ const CUES: &[(Aspect, &[&str])] = &[
             "어디서",
             "누가 제공",
             "대표적",
+            "대표 서비스",
+            "대표 제품",
+            "어디 거",
+            "어디꺼",
+            "어디 꺼",
             "서비스 예",
             "제공사",
             "provider",
@@ -134,6 +175,8 @@ const CUES: &[(Aspect, &[&str])] = &[
             "use case",
             "usecase",
             "used for",
+            "어떤 데서",
+            "어떤 곳에서",
             "when to use",
             "when should",
             "good for",
@@ -184,6 +227,9 @@ const CUES: &[(Aspect, &[&str])] = &[
             "responsib",
             "patch",
             "누구 몫",
+            "맡아",
+            "맡는",
+            "맡고",
             "누가 해",
             "누가 챙",
             "who handles",
@@ -198,6 +244,9 @@ const CUES: &[(Aspect, &[&str])] = &[
         &[
             "고객",
             "누가 써",
+            "사람들이 써",
+            "사람들이 쓰",
+            "누가 주로",
             "누가 쓰",
             "대상",
             "customer",
@@ -311,6 +360,29 @@ const DEFINE_CUES: &[&str] = &[
     "알려",
 ];
 
+/// Cues that a question asks for more than a first answer ("IaaS 자세히", "tell me more about
+/// PaaS"): everything the entry has, not the two or three sections of a first answer.
+const MORE_CUES: &[&str] = &[
+    "tell me more",
+    "more detail",
+    "more about",
+    "in detail",
+    "in depth",
+    "elaborate",
+    "go on",
+    "keep going",
+    "everything about",
+    "자세히",
+    "자세하게",
+    "상세",
+    "더 알려",
+    "더 설명",
+    "더 자세",
+    "좀 더",
+    "더 말해",
+    "계속",
+];
+
 /// Cues that a question is about a layer of a stack (AI stack layers, or the layers someone
 /// manages).
 const LAYER_CUES: &[&str] = &["layer", "tier", "계층", "레이어", "층", "stack", "스택"];
@@ -348,6 +420,8 @@ pub struct Intent {
     pub compare: bool,
     /// The question asks how a series of models leads from one to the next.
     pub sequence: bool,
+    /// The question asks for more detail than a first answer gives.
+    pub more: bool,
     /// Aspects asked about, in the order of [`CUES`].
     pub aspects: Vec<Aspect>,
 }
@@ -357,7 +431,7 @@ pub fn detect(question: &str) -> Intent {
     let text = padded(question);
     let (automaton, cues) = matcher();
     let mut aspect_found = [false; CUES.len()];
-    let mut found = [false; 7];
+    let mut found = [false; 8];
     for hit in automaton.find_overlapping_iter(&text) {
         match cues[hit.pattern().as_usize()] {
             Cue::Aspect(index) => aspect_found[index] = true,
@@ -380,8 +454,28 @@ pub fn detect(question: &str) -> Intent {
         when,
         compare: found[Flag::Compare as usize],
         sequence: arrows || found[Flag::Sequence as usize],
+        more: found[Flag::More as usize],
         aspects,
     }
+}
+
+/// The question lowercased and padded like the matcher reads it, with every cue blanked
+/// out: what is left is what the question says besides asking for an aspect, a comparison
+/// or a definition (the follow-up reader's test of an elliptical turn like "그럼 단점은?").
+pub(super) fn without_cues(question: &str) -> String {
+    let text = padded(question);
+    let (automaton, _) = matcher();
+    let mut blank = vec![false; text.len()];
+    for hit in automaton.find_overlapping_iter(&text) {
+        // A cue blanks the rest of its word too: `downside` takes `downsides`, `단점` `단점은`.
+        let rest = text[hit.end()..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(text.len(), |len| hit.end() + len);
+        blank[hit.start()..rest].iter_mut().for_each(|b| *b = true);
+    }
+    text.char_indices()
+        .map(|(at, c)| if blank[at] { ' ' } else { c })
+        .collect()
 }
 
 /// The yes/no cues besides the aspects.
@@ -394,6 +488,7 @@ enum Flag {
     Layer,
     Stack,
     FullName,
+    More,
 }
 
 /// What a matched cue stands for.
@@ -418,7 +513,7 @@ fn matcher() -> &'static (aho_corasick::AhoCorasick, Vec<Cue>) {
                 cues.push(Cue::Aspect(index));
             }
         }
-        let flags: [(&[&str], Flag); 7] = [
+        let flags: [(&[&str], Flag); 8] = [
             (COMPARE_CUES, Flag::Compare),
             (SEQUENCE_CUES, Flag::Sequence),
             (WHEN_CUES, Flag::When),
@@ -426,6 +521,7 @@ fn matcher() -> &'static (aho_corasick::AhoCorasick, Vec<Cue>) {
             (LAYER_CUES, Flag::Layer),
             (STACK_CUES, Flag::Stack),
             (NAME_CUES, Flag::FullName),
+            (MORE_CUES, Flag::More),
         ];
         for (list, flag) in flags {
             for cue in list {
@@ -466,5 +562,22 @@ mod tests {
         assert!(!detect("should I consider devs").compare);
         assert!(detect("should I consider devs").aspects.is_empty());
         assert_eq!(detect("IaaS에서 OS는 누가 관리해?").aspects, [Aspect::Management]);
+        assert!(detect("IaaS 자세히 알려줘").more);
+        assert!(detect("tell me more about PaaS").more);
+        assert!(!detect("is PaaS more expensive?").more);
+    }
+
+    #[test]
+    fn without_cues_leaves_what_else_was_said() {
+        assert_eq!(
+            without_cues("그럼 단점은?").split_whitespace().collect::<Vec<_>>(),
+            ["그럼"]
+        );
+        assert_eq!(
+            without_cues("and the downsides of lunch?")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["and", "the", "of", "lunch"]
+        );
     }
 }

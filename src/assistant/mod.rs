@@ -5,6 +5,8 @@
 //! front end's crates (clap, serenity, poise) and renders nothing itself.
 
 mod compose;
+mod conversation;
+mod followup;
 mod grounded;
 mod grounding;
 mod guard;
@@ -19,6 +21,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
+pub use conversation::{history, Turn};
 pub use intent::{Aspect, Intent};
 pub use reply::{Mode, Reply, ReplyKind, ReplySection, Source};
 
@@ -125,7 +128,11 @@ impl Assistant {
                 match refused {
                     Some((per_minute, wait)) => limits::limited_note(offline, per_minute, wait),
                     None => {
-                        let mut reply = llm.answer(&bounded.text, ground(offline), &snapshot, on_delta).await;
+                        // The grounding is retrieved for the question as understood.
+                        let asked = offline.resolved.clone().unwrap_or_else(|| bounded.text.clone());
+                        let mut reply = llm
+                            .answer(&asked, &bounded.earlier, ground(offline), &snapshot, on_delta)
+                            .await;
                         // The model's text is the answer; the offline lead stays with the fallback.
                         if reply.mode == Mode::Llm {
                             reply.lead.clear();
@@ -156,6 +163,7 @@ impl Assistant {
                 text: text.to_string(),
                 // The whole question decides the language, not just its beginning.
                 lang: Some(question.reply_lang()),
+                earlier: question.earlier.clone(),
             },
             cut,
         )
@@ -169,7 +177,8 @@ impl Assistant {
         if matches!(offline.kind, ReplyKind::DontKnow | ReplyKind::SmallTalk) {
             return Ok(None);
         }
-        snapshot.grounded_prompt(&question.text, &offline).map(Some)
+        let asked = offline.resolved.as_deref().unwrap_or(&question.text);
+        snapshot.grounded_prompt(asked, &offline).map(Some)
     }
 
     /// Resolves a name typed to `/model` or `xaas model`: id, name, alias or a close typo.
@@ -204,6 +213,10 @@ pub struct Question {
     /// The reply language when the caller knows better (a Discord locale, `--lang`);
     /// otherwise it follows the question: Hangul → Korean, else English.
     pub lang: Option<Lang>,
+    /// The earlier turns of its conversation, oldest first; empty for a fresh question.
+    /// The front end finds them (a reply chain, a thread, a terminal session); the
+    /// assistant reads the question against them.
+    pub earlier: Vec<Turn>,
 }
 
 impl Question {
@@ -212,7 +225,14 @@ impl Question {
         Question {
             text: text.into(),
             lang: None,
+            earlier: Vec::new(),
         }
+    }
+
+    /// The same question as the next turn after `earlier`.
+    pub fn after(mut self, earlier: Vec<Turn>) -> Question {
+        self.earlier = earlier;
+        self
     }
 
     /// The same question with the reply language fixed.
@@ -299,6 +319,14 @@ impl Snapshot {
         if let Some(kind) = smalltalk::detect(&question.text) {
             return smalltalk::reply(kind, lang, &self.knowledge);
         }
+        if !question.earlier.is_empty() {
+            if let Some(resolved) = followup::resolve(self, &question.text, lang, &question.earlier) {
+                let search = self.index.search(&resolved);
+                let mut reply = self.compose(&resolved, &search, lang);
+                reply.resolved = Some(resolved);
+                return reply;
+            }
+        }
         let search = self.index.search(&question.text);
         self.compose(&question.text, &search, lang)
     }
@@ -350,6 +378,7 @@ impl Snapshot {
                 sources.truncate(MAX_GROUNDING_ENTRIES + 1);
                 let mut reply = compose::answer(&entries[lead.entry], &intent.aspects, true, lang, &terms, sources);
                 reply.lead = lead::about_entry(&self.knowledge, &question, lead.entry, true).0;
+                reply.about = vec![entries[lead.entry].id.clone()];
                 return reply;
             }
         }
@@ -362,9 +391,15 @@ impl Snapshot {
             }
             let mut reply = compose::compare(&compared, &intent.aspects, lang, &self.knowledge, sources);
             reply.lead = lead::comparison(&compared, lang);
+            reply.about = compared.iter().map(|e| e.id.clone()).collect();
+            reply.aspect = intent.aspects.iter().copied().find(|a| *a != Aspect::Definition);
             // The first answer: the summary and the two sections asked for (or what each
-            // delivers and who manages what); `/compare` shows everything.
-            reply.sections.truncate(compose::MAX_ANSWER_SECTIONS);
+            // delivers and who manages what); `/compare` and "more" show everything.
+            if intent.more {
+                reply.detailed = true;
+            } else {
+                reply.sections.truncate(compose::MAX_ANSWER_SECTIONS);
+            }
             return reply;
         }
 
@@ -385,6 +420,8 @@ impl Snapshot {
                 let mut reply = compose::answer(&entries[best], &[Aspect::Providers], false, lang, &terms, sources);
                 reply.title = shared.label.clone();
                 reply.lead = lead::shared_product(&self.knowledge, &shared.label, &owners, lang);
+                reply.about = reply.sources.iter().map(|s| s.id.clone()).collect();
+                reply.aspect = Some(Aspect::Providers);
                 return reply;
             }
         }
@@ -424,8 +461,14 @@ impl Snapshot {
                     if product {
                         aspects = vec![Aspect::Providers, Aspect::Definition];
                     } else if entry.kind == EntryKind::Model {
-                        let mut reply = compose::brief(entry, lang, sources);
+                        let mut reply = if intent.more {
+                            compose::detailed(entry, None, lang, sources)
+                        } else {
+                            compose::brief(entry, lang, sources)
+                        };
                         reply.lead = lead;
+                        reply.about = vec![entry.id.clone()];
+                        reply.aspect = Some(Aspect::Definition);
                         return reply;
                     } else {
                         lead_sections = true;
@@ -435,8 +478,18 @@ impl Snapshot {
                 None => lead_sections = true,
             }
         }
-        let mut reply = compose::answer(entry, &aspects, lead_sections, lang, &terms, sources);
+        let aspect = aspects
+            .first()
+            .copied()
+            .filter(|_| !lead_sections || !intent.aspects.is_empty());
+        let mut reply = if intent.more && entry.kind == EntryKind::Model {
+            compose::detailed(entry, aspect, lang, sources)
+        } else {
+            compose::answer(entry, &aspects, lead_sections, lang, &terms, sources)
+        };
         reply.lead = lead;
+        reply.about = vec![entry.id.clone()];
+        reply.aspect = aspect;
         reply
     }
 
@@ -529,7 +582,10 @@ impl Snapshot {
     /// The full explanation of the entry `name` resolves to.
     pub fn model(&self, name: &str, lang: Lang) -> Result<Reply, UnknownName> {
         let entry = self.resolve(name)?;
-        Ok(compose::model(entry, lang, Vec::new()))
+        let mut reply = compose::model(entry, lang, Vec::new());
+        reply.about = vec![entry.id.clone()];
+        reply.detailed = true;
+        Ok(reply)
     }
 
     /// Two or more entries side by side.
@@ -547,11 +603,15 @@ impl Snapshot {
                 entries.push(entry);
             }
         }
-        if entries.len() < 2 {
-            return Ok(compose::model(entries[0], lang, Vec::new()));
-        }
-        let sources = entries.iter().map(|e| compose::source_of(e, lang, 1.0)).collect();
-        Ok(compose::compare(&entries, &[], lang, &self.knowledge, sources))
+        let mut reply = if entries.len() < 2 {
+            compose::model(entries[0], lang, Vec::new())
+        } else {
+            let sources = entries.iter().map(|e| compose::source_of(e, lang, 1.0)).collect();
+            compose::compare(&entries, &[], lang, &self.knowledge, sources)
+        };
+        reply.about = entries.iter().map(|e| e.id.clone()).collect();
+        reply.detailed = true;
+        Ok(reply)
     }
 }
 

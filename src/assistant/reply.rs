@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::intent::Aspect;
 use crate::knowledge::Lang;
 
 /// What kind of answer a reply is; front ends pick layouts by it.
@@ -98,6 +99,16 @@ pub struct Reply {
     pub sections: Vec<ReplySection>,
     /// The entries it rests on, best first; empty for don't-know.
     pub sources: Vec<Source>,
+    /// The entries the answer is about (ids): the one explained, or those compared. Fewer
+    /// than the sources, which also list neighbours; a follow-up is read against these.
+    pub about: Vec<String>,
+    /// The aspect the answer leads with, when it leads with one.
+    pub aspect: Option<Aspect>,
+    /// Whether it shows everything the entries have ("tell me more"), not a first answer.
+    pub detailed: bool,
+    /// The question as the assistant understood it when it was read against earlier turns
+    /// ("그럼 PaaS는?" → "PaaS 단점"); `None` when it was answered on its own.
+    pub resolved: Option<String>,
 }
 
 impl Reply {

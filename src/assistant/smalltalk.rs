@@ -921,6 +921,10 @@ pub fn reply(kind: SmallTalk, lang: Lang, knowledge: &KnowledgeBase) -> Reply {
             body,
         }],
         sources: Vec::new(),
+        about: Vec::new(),
+        aspect: None,
+        detailed: false,
+        resolved: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `xaas` command line: a thin adapter that parses arguments, builds the one
 //! [`Assistant`], and renders its replies. No answer logic lives here.
 
+mod chat;
 mod render;
 
 use std::io::{self, BufRead, Write};
@@ -53,6 +54,15 @@ enum Command {
         /// Print the exact prompt a grounded answer would send, without sending it.
         #[arg(long, conflicts_with = "json")]
         show_prompt: bool,
+    },
+    /// A conversation: follow-ups ("그럼 PaaS는?", "and its downsides?") keep the context.
+    /// On a terminal, an editor with history; piped, one turn per line. `/reset` starts over.
+    Chat {
+        #[command(flatten)]
+        output: Output,
+        /// Answer from the knowledge base only, even when an LLM is configured.
+        #[arg(long)]
+        offline: bool,
     },
     /// Explain one model or topic by id, name or alias (iaas, 사스, serverless, ...).
     Model {
@@ -212,6 +222,25 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                         max: MAX_BATCH,
                     },
                 )?;
+            }
+        }
+        Command::Chat { output, offline } => {
+            let options = chat::ChatOptions {
+                json: output.json,
+                lang: output.lang,
+            };
+            let assistant = if offline {
+                assistant
+            } else {
+                with_configured_llm(assistant, &config)?
+            };
+            if assistant.llm_enabled() {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                chat::chat(&options, &mut out, |question| {
+                    runtime.block_on(assistant.respond(question, None))
+                })?;
+            } else {
+                chat::chat(&options, &mut out, |question| assistant.answer(question))?;
             }
         }
         Command::Model { name, output } => {

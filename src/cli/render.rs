@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::assistant::{Mode, Reply, ReplySection, Source};
+use crate::assistant::{Aspect, Mode, Reply, ReplySection, Source};
 
 /// A reply as readable terminal text: title, the lead (the direct answer), sections, then the
 /// sources and the mode.
@@ -48,10 +48,14 @@ fn shown_lead(reply: &Reply) -> Option<&str> {
     (!lead.is_empty() && reply.mode != Mode::Llm).then_some(lead)
 }
 
-/// The one-line JSON object `xaas ask --json` prints per question.
+/// The one-line JSON object `xaas ask --json` prints per question (and `xaas chat --json`
+/// per turn, with `resolved`).
 #[derive(Serialize)]
 struct JsonReply<'a> {
     question: &'a str,
+    /// The question as the assistant understood it, in a conversation ("PaaS 단점").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resolved: Option<&'a str>,
     lang: &'a str,
     kind: &'a str,
     mode: &'a str,
@@ -61,12 +65,26 @@ struct JsonReply<'a> {
     answer: String,
     sections: &'a [ReplySection],
     sources: &'a [Source],
+    /// The entries the answer is about (ids).
+    about: &'a [String],
+    /// The aspect it leads with, when it leads with one.
+    aspect: Option<Aspect>,
 }
 
 /// A reply as one line of JSON (no trailing newline).
 pub fn json(question: &str, reply: &Reply) -> String {
+    encode(question, None, reply)
+}
+
+/// One turn of `xaas chat --json`: [`json`] plus the question as understood.
+pub fn json_turn(question: &str, resolved: &str, reply: &Reply) -> String {
+    encode(question, Some(resolved), reply)
+}
+
+fn encode(question: &str, resolved: Option<&str>, reply: &Reply) -> String {
     let value = JsonReply {
         question,
+        resolved,
         lang: reply.lang.code(),
         kind: reply.kind.as_str(),
         mode: reply.mode.as_str(),
@@ -75,6 +93,8 @@ pub fn json(question: &str, reply: &Reply) -> String {
         answer: reply.text(),
         sections: &reply.sections,
         sources: &reply.sources,
+        about: &reply.about,
+        aspect: reply.aspect,
     };
     serde_json::to_string(&value).unwrap_or_else(|error| format!("{{\"error\":\"cannot encode reply: {error}\"}}"))
 }
@@ -107,6 +127,10 @@ mod tests {
                 title: "PaaS".to_string(),
                 score: 1.0,
             }],
+            about: vec!["paas".to_string()],
+            aspect: None,
+            detailed: false,
+            resolved: None,
         }
     }
 

@@ -578,6 +578,10 @@ mod tests {
                     score: 1.0,
                 })
                 .collect(),
+            about: Vec::new(),
+            aspect: None,
+            detailed: false,
+            resolved: None,
         }
     }
 

@@ -41,9 +41,7 @@ fn request_body(settings: &Settings, request: &ChatRequest, stream: bool) -> Val
     json!({
         "model": settings.model,
         "system": request.system,
-        "messages": [
-            {"role": "user", "content": request.user},
-        ],
+        "messages": super::messages(request),
         "max_tokens": settings.max_tokens,
         "temperature": temperature(settings.temperature),
         "stream": stream,
@@ -158,6 +156,7 @@ mod tests {
         let request = ChatRequest {
             system: "answer in Korean".into(),
             user: "SaaS가 뭐야?".into(),
+            ..ChatRequest::default()
         };
         assert_eq!(
             request_body(&settings(), &request, false),
@@ -171,6 +170,33 @@ mod tests {
             })
         );
         assert_eq!(request_body(&settings(), &request, true)["stream"], true);
+    }
+
+    #[test]
+    fn earlier_turns_come_before_the_question_in_turn_order() {
+        let request = ChatRequest {
+            system: "s".into(),
+            history: vec![
+                ChatMessage {
+                    role: Role::User,
+                    content: "IaaS 단점이 뭐야?".into(),
+                },
+                ChatMessage {
+                    role: Role::Assistant,
+                    content: "직접 관리할 것이 많습니다.".into(),
+                },
+            ],
+            user: "그럼 PaaS는?".into(),
+        };
+        let body = request_body(&settings(), &request, false);
+        let roles: Vec<&str> = body["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| m["role"].as_str().unwrap_or(""))
+            .collect();
+        assert_eq!(roles, ["user", "assistant", "user"]);
+        assert_eq!(body["messages"][2]["content"], "그럼 PaaS는?");
     }
 
     #[test]

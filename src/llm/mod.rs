@@ -25,13 +25,57 @@ use futures_util::stream::BoxStream;
 
 use crate::config::{LlmConfig, ProviderKind};
 
-/// One question to the model: the system instructions and the user message, both rendered.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One question to the model: the system instructions, the conversation so far and the user
+/// message, all rendered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChatRequest {
     /// The system prompt (instructions and grounding).
     pub system: String,
+    /// Earlier messages of the conversation, oldest first, alternating user and assistant
+    /// and starting with a user message; empty for a fresh question.
+    pub history: Vec<ChatMessage>,
     /// The user message (the question and its context).
     pub user: String,
+}
+
+/// Who wrote an earlier message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// The person asking.
+    User,
+    /// The bot.
+    Assistant,
+}
+
+impl Role {
+    /// The role's name in both wire formats.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+}
+
+/// One earlier message of a conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ChatMessage {
+    /// Who wrote it.
+    pub role: Role,
+    /// What it said.
+    pub content: String,
+}
+
+/// The messages of `request` after the system prompt, as both wire formats list them.
+pub(crate) fn messages(request: &ChatRequest) -> Vec<serde_json::Value> {
+    request
+        .history
+        .iter()
+        .map(|message| serde_json::json!({"role": message.role.as_str(), "content": message.content}))
+        .chain(std::iter::once(
+            serde_json::json!({"role": "user", "content": request.user}),
+        ))
+        .collect()
 }
 
 /// A model behind an HTTP API.

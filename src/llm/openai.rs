@@ -33,12 +33,11 @@ fn headers(config: &LlmConfig) -> Result<Headers, LlmError> {
 
 /// The chat completions request body.
 fn request_body(settings: &Settings, request: &ChatRequest, stream: bool) -> Value {
+    let mut messages = vec![json!({"role": "system", "content": request.system})];
+    messages.extend(super::messages(request));
     json!({
         "model": settings.model,
-        "messages": [
-            {"role": "system", "content": request.system},
-            {"role": "user", "content": request.user},
-        ],
+        "messages": messages,
         "max_tokens": settings.max_tokens,
         "temperature": temperature(settings.temperature),
         "stream": stream,
@@ -150,6 +149,7 @@ mod tests {
         ChatRequest {
             system: "be brief".into(),
             user: "what is IaaS?".into(),
+            ..ChatRequest::default()
         }
     }
 

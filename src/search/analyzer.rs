@@ -623,7 +623,8 @@ pub fn detect_lang(text: &str) -> Lang {
     }
 }
 
-fn is_hangul_syllable(c: char) -> bool {
+/// Whether `c` is a precomposed Hangul syllable (가–힣).
+pub fn is_hangul_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 

@@ -184,7 +184,22 @@ pub(super) const OTHER_DOMAIN_WORDS: &[&str] = &[
     "감기",
     "두통",
     "농담",
+    "weather",
+    "vacation",
+    "weekend",
+    "holiday",
+    "birthday",
+    "날씨",
+    "휴가",
+    "주말",
+    "생일",
 ];
+
+/// Whether `word` (analyzed) belongs to another domain people chat about: lunch, the
+/// weather, football. A follow-up that says one is judged on its own, whatever came before.
+pub fn is_other_domain_word(word: &str) -> bool {
+    OTHER_DOMAIN_WORDS.contains(&word)
+}
 
 /// Words that ask about a part of any entry (its downsides, providers, features): they carry
 /// no entry of their own, but a question made of a name and one of them is on topic.
@@ -273,6 +288,14 @@ impl Index {
                 .is_some_and(|(idf, _)| *idf < ONE_WORD_MIN_IDF),
             _ => false,
         }
+    }
+
+    /// The share of `words`' topic words (IDF-weighted) that occur in the knowledge base, any
+    /// field; `None` when none is a topic word. What the follow-up reader asks of the words a
+    /// turn says besides its cues: "how does it scale?" is about the conversation's entry,
+    /// "and the downsides of a four-day week?" is not.
+    pub fn known_share(&self, words: &[Word]) -> Option<f32> {
+        self.coverage(words, true)
     }
 
     /// The share of the question's topic words that occur in the knowledge base; `None`

@@ -14,5 +14,6 @@ mod index;
 mod mentions;
 mod scoring;
 
+pub use gate::is_other_domain_word;
 pub use index::{FactHit, Field, Hit, Index, Search};
 pub use mentions::{Mention, MentionKind, SharedMention};

@@ -47,6 +47,7 @@ fn request() -> ChatRequest {
     ChatRequest {
         system: SYSTEM.to_string(),
         user: USER.to_string(),
+        ..ChatRequest::default()
     }
 }
 

@@ -3,6 +3,7 @@
 //! - `cli`: the `xaas` binary end to end (ask, --json, stdin, model, compare, check, exit codes).
 //! - `knowledge`: loading errors name the file, entry, field and line:column.
 //! - `eval`: the retrieval evaluation set, held to a floor.
+//! - `conversations`: the conversation evaluation set (follow-ups), held to a floor.
 //! - `llm`: the LLM providers against fake OpenAI/Anthropic servers on loopback.
 //! - `grounded`: the assistant's LLM path (prompt, sources, stream, cache, every fallback),
 //!   in-process and through the binary.
@@ -15,6 +16,7 @@
 //! - `support`: shared helpers and fakes.
 
 mod cli;
+mod conversations;
 mod discord;
 mod eval;
 mod fake_discord;

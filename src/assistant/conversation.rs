@@ -1,0 +1,139 @@
+//! What the assistant remembers of a conversation: the earlier turns a front end hands back
+//! with each new question (a Discord reply chain, a thread, a DM, a terminal session).
+//!
+//! A turn keeps what was asked, a short form of what was answered (for the LLM's earlier
+//! messages) and what the answer was about: its entries and aspect, which is all the
+//! follow-up reader needs. Entries are kept by id, so a turn still reads after a reload.
+
+use serde::Serialize;
+
+use super::intent::Aspect;
+use super::reply::{Reply, ReplyKind};
+
+/// The most characters of an answer a turn keeps: the gist for the LLM's earlier messages,
+/// and a bound on what a conversation costs in memory.
+pub const MAX_TURN_ANSWER_CHARS: usize = 600;
+/// The most characters of a question a turn keeps.
+pub const MAX_TURN_QUESTION_CHARS: usize = 1000;
+
+/// One earlier turn of a conversation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Turn {
+    /// What was asked, as typed.
+    pub asked: String,
+    /// What the bot answered, shortened to [`MAX_TURN_ANSWER_CHARS`].
+    pub answer: String,
+    /// The entries the answer was about (ids), in the order it named them; empty for a
+    /// don't-know or small talk.
+    pub about: Vec<String>,
+    /// The aspect the answer led with, when it led with one.
+    pub aspect: Option<Aspect>,
+    /// Whether the answer showed everything ("more" was asked), not a first answer.
+    pub detailed: bool,
+    /// What kind of answer it was.
+    pub kind: ReplyKind,
+}
+
+impl Turn {
+    /// The turn `asked` made, answered by `reply`.
+    pub fn of(asked: &str, reply: &Reply) -> Turn {
+        let answer = if reply.lead.is_empty() {
+            reply.sections.first().map_or(reply.title.as_str(), |s| s.body.as_str())
+        } else {
+            reply.lead.as_str()
+        };
+        Turn {
+            asked: cut(asked, MAX_TURN_QUESTION_CHARS),
+            answer: cut(answer, MAX_TURN_ANSWER_CHARS),
+            about: reply.about.clone(),
+            aspect: reply.aspect,
+            detailed: reply.detailed,
+            kind: reply.kind,
+        }
+    }
+
+    /// Whether the turn was about the knowledge base (not small talk, not a don't-know).
+    pub fn is_topical(&self) -> bool {
+        !self.about.is_empty()
+    }
+
+    /// The bytes this turn holds, for bounding a store of conversations.
+    pub fn weight(&self) -> usize {
+        std::mem::size_of::<Turn>()
+            + self.asked.len()
+            + self.answer.len()
+            + self
+                .about
+                .iter()
+                .map(|id| id.len() + std::mem::size_of::<String>())
+                .sum::<usize>()
+    }
+}
+
+/// `text` cut to at most `max` characters at a character boundary.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => text[..at].to_string(),
+        None => text.to_string(),
+    }
+}
+
+/// The earlier turns an LLM sees as earlier messages: the most recent ones, at most
+/// `max_turns` of them and `max_chars` characters in all (questions and answers), oldest
+/// first. A turn that does not fit whole is left out with everything before it.
+pub fn history(turns: &[Turn], max_turns: usize, max_chars: usize) -> &[Turn] {
+    let mut used = 0;
+    let mut first = turns.len();
+    for (index, turn) in turns.iter().enumerate().rev().take(max_turns) {
+        let size = turn.asked.chars().count() + turn.answer.chars().count();
+        if used + size > max_chars {
+            break;
+        }
+        used += size;
+        first = index;
+    }
+    &turns[first..]
+}
+
+/// A conversation's turns kept to the last `max_turns`: what a front end stores.
+pub fn bounded(mut turns: Vec<Turn>, max_turns: usize) -> Vec<Turn> {
+    if turns.len() > max_turns {
+        turns.drain(..turns.len() - max_turns);
+    }
+    turns
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn turn(asked: &str, answer: &str) -> Turn {
+        Turn {
+            asked: asked.into(),
+            answer: answer.into(),
+            about: vec!["iaas".into()],
+            aspect: None,
+            detailed: false,
+            kind: ReplyKind::Model,
+        }
+    }
+
+    #[test]
+    fn history_keeps_the_latest_turns_within_both_bounds() {
+        let turns = vec![turn("one", "aaaa"), turn("two", "bbbb"), turn("three", "cccc")];
+        assert_eq!(history(&turns, 2, 1000).len(), 2);
+        assert_eq!(history(&turns, 2, 1000)[0].asked, "two");
+        assert_eq!(history(&turns, 10, 17).len(), 2, "three+cccc and two+bbbb fit in 16");
+        assert!(history(&turns, 10, 5).is_empty());
+        assert!(history(&turns, 0, 1000).is_empty());
+    }
+
+    #[test]
+    fn a_turn_keeps_a_bounded_gist() {
+        let long = "가".repeat(5000);
+        let kept = turn(&cut(&long, MAX_TURN_QUESTION_CHARS), &cut(&long, MAX_TURN_ANSWER_CHARS));
+        assert_eq!(kept.asked.chars().count(), MAX_TURN_QUESTION_CHARS);
+        assert_eq!(kept.answer.chars().count(), MAX_TURN_ANSWER_CHARS);
+        assert_eq!(bounded(vec![kept.clone(); 9], 4).len(), 4);
+    }
+}
