@@ -189,18 +189,50 @@ impl LlmConfig {
 
 /// `[discord]`: where the bot registers commands and which channels it answers in. Its
 /// `Debug` shows the token as `[REDACTED]`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DiscordConfig {
     /// Register commands in this guild only (instant); otherwise globally.
     pub guild_id: Option<u64>,
-    /// Channels where every message is a question, not only mentions.
+    /// Channels where every message is a question, not only mentions. A forum channel listed
+    /// here gets an answer to every new post, in the post's thread.
     pub answer_channels: Vec<u64>,
+    /// Answer questions in answer channels in a new thread opened on the question, so each
+    /// conversation has its own place.
+    pub thread_answers: bool,
+    /// A DM conversation continues until this many minutes pass without a message.
+    pub dm_quiet_minutes: u64,
+    /// The most conversations kept in memory; the least recently used are forgotten first.
+    pub max_conversations: u64,
+    /// A conversation is forgotten after this many minutes without a new turn.
+    pub conversation_idle_minutes: u64,
+    /// The most turns one conversation keeps.
+    pub conversation_turns: usize,
+    /// How many answers back a reply chain is read from Discord when the bot does not
+    /// remember it (after a restart, say).
+    pub reply_chain_depth: usize,
     /// Another Discord API base (a proxy or a test fake); `XAAS_DISCORD_API_BASE` overrides.
     pub api_base: Option<String>,
     /// From `DISCORD_TOKEN` only; never from the file.
     #[serde(skip)]
     pub token: Option<SecretString>,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> DiscordConfig {
+        DiscordConfig {
+            guild_id: None,
+            answer_channels: Vec::new(),
+            thread_answers: false,
+            dm_quiet_minutes: 30,
+            max_conversations: 10_000,
+            conversation_idle_minutes: 24 * 60,
+            conversation_turns: 8,
+            reply_chain_depth: 6,
+            api_base: None,
+            token: None,
+        }
+    }
 }
 
 /// `[limits]`: what one question or one user may cost.
@@ -409,6 +441,18 @@ impl Config {
         }
         if !(20..=100_000).contains(&self.limits.max_question_chars) {
             return fail("limits.max_question_chars", "must be between 20 and 100000");
+        }
+        if !(1..=1_000_000).contains(&self.discord.max_conversations) {
+            return fail("discord.max_conversations", "must be between 1 and 1000000");
+        }
+        if !(1..=50).contains(&self.discord.conversation_turns) {
+            return fail("discord.conversation_turns", "must be between 1 and 50");
+        }
+        if self.discord.reply_chain_depth > 50 {
+            return fail("discord.reply_chain_depth", "must be at most 50");
+        }
+        if self.discord.conversation_idle_minutes == 0 {
+            return fail("discord.conversation_idle_minutes", "must be at least 1");
         }
         if let Some(base) = &self.discord.api_base {
             if !(base.starts_with("http://") || base.starts_with("https://")) {

@@ -5,6 +5,9 @@
 //! messages) and what the answer was about: its entries and aspect, which is all the
 //! follow-up reader needs. Entries are kept by id, so a turn still reads after a reload.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use serde::Serialize;
 
 use super::intent::Aspect;
@@ -95,12 +98,91 @@ pub fn history(turns: &[Turn], max_turns: usize, max_chars: usize) -> &[Turn] {
     &turns[first..]
 }
 
-/// A conversation's turns kept to the last `max_turns`: what a front end stores.
-pub fn bounded(mut turns: Vec<Turn>, max_turns: usize) -> Vec<Turn> {
-    if turns.len() > max_turns {
-        turns.drain(..turns.len() - max_turns);
+/// Conversations kept in memory by a front end, keyed by where they live (a Discord answer,
+/// thread or DM): bounded in count (the least recently used go first) and in idle age, each
+/// to its last `max_turns` turns. Nothing is written anywhere.
+///
+/// A conversation's turns are shared, not copied: the state after each answer holds the same
+/// turns as the state before it plus one, so a long reply chain costs one turn per answer.
+pub struct Store<K> {
+    cache: moka::sync::Cache<K, Arc<Kept>>,
+    max_turns: usize,
+}
+
+/// One kept conversation.
+#[derive(Debug)]
+pub struct Kept {
+    /// Its turns, oldest first.
+    pub turns: Vec<Arc<Turn>>,
+    /// When its last turn was added.
+    pub at: Instant,
+    /// Whether the place is the bot's own (a thread it opened, a forum post it answered):
+    /// there every message is for the bot.
+    pub owned: bool,
+}
+
+impl Kept {
+    /// The turns as a question's earlier turns.
+    pub fn earlier(&self) -> Vec<Turn> {
+        self.turns.iter().map(|turn| Turn::clone(turn)).collect()
     }
-    turns
+}
+
+impl<K: std::hash::Hash + Eq + Send + Sync + 'static> Store<K> {
+    /// A store of at most `max_conversations`, each forgotten after `max_idle` without a new
+    /// turn and kept to its last `max_turns` turns.
+    pub fn new(max_conversations: u64, max_idle: Duration, max_turns: usize) -> Store<K> {
+        Store {
+            cache: moka::sync::Cache::builder()
+                .max_capacity(max_conversations)
+                .time_to_idle(max_idle)
+                .build(),
+            max_turns: max_turns.max(1),
+        }
+    }
+
+    /// The conversation kept at `key`.
+    pub fn get(&self, key: &K) -> Option<Arc<Kept>> {
+        self.cache.get(key)
+    }
+
+    /// Keeps `earlier` plus `turn` at each of `keys` (one conversation can be reached from
+    /// several places: the answer replied to, its thread, the DM), and returns it.
+    pub fn add(&self, keys: impl IntoIterator<Item = K>, earlier: &[Arc<Turn>], turn: Turn, owned: bool) -> Arc<Kept> {
+        let skip = (earlier.len() + 1).saturating_sub(self.max_turns);
+        let mut turns: Vec<Arc<Turn>> = earlier.iter().skip(skip).cloned().collect();
+        turns.push(Arc::new(turn));
+        let kept = Arc::new(Kept {
+            turns,
+            at: Instant::now(),
+            owned,
+        });
+        for key in keys {
+            self.cache.insert(key, Arc::clone(&kept));
+        }
+        kept
+    }
+
+    /// How many conversations are kept, after pending evictions are applied.
+    pub fn len(&self) -> u64 {
+        self.cache.run_pending_tasks();
+        self.cache.entry_count()
+    }
+
+    /// Whether none is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// An upper bound of the bytes the kept conversations hold (a turn shared by several is
+    /// counted once per conversation), for measuring the bound.
+    pub fn weight(&self) -> usize {
+        self.cache.run_pending_tasks();
+        self.cache
+            .iter()
+            .map(|(_, kept)| std::mem::size_of::<Kept>() + kept.turns.iter().map(|t| t.weight()).sum::<usize>())
+            .sum()
+    }
 }
 
 #[cfg(test)]
@@ -134,6 +216,21 @@ mod tests {
         let kept = turn(&cut(&long, MAX_TURN_QUESTION_CHARS), &cut(&long, MAX_TURN_ANSWER_CHARS));
         assert_eq!(kept.asked.chars().count(), MAX_TURN_QUESTION_CHARS);
         assert_eq!(kept.answer.chars().count(), MAX_TURN_ANSWER_CHARS);
-        assert_eq!(bounded(vec![kept.clone(); 9], 4).len(), 4);
+        let store: Store<u64> = Store::new(10, Duration::from_secs(60), 4);
+        let mut earlier: Vec<Arc<Turn>> = Vec::new();
+        for n in 0..9 {
+            earlier = store.add([n], &earlier, kept.clone(), false).turns.clone();
+        }
+        assert_eq!(earlier.len(), 4, "kept to the last four turns");
+        assert_eq!(store.get(&8).map(|k| k.turns.len()), Some(4));
+    }
+
+    #[test]
+    fn the_store_is_bounded_in_count() {
+        let store: Store<u64> = Store::new(100, Duration::from_secs(60), 4);
+        for n in 0..1000 {
+            store.add([n], &[], turn("q", "a"), false);
+        }
+        assert!(store.len() <= 100, "{} kept", store.len());
     }
 }

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
-pub use conversation::{history, Turn};
+pub use conversation::{history, Kept, Store, Turn};
 pub use intent::{Aspect, Intent};
 pub use reply::{Mode, Reply, ReplyKind, ReplySection, Source};
 

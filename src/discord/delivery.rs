@@ -14,7 +14,7 @@ use serenity::builder::{
 };
 use serenity::http::{Http, Typing};
 use serenity::model::channel::{Message, MessageReference};
-use serenity::model::id::{MessageId, UserId};
+use serenity::model::id::{ChannelId, MessageId, UserId};
 
 use super::render::{self, Embed, Messages};
 use super::types::{Context, Error, Stage};
@@ -43,6 +43,13 @@ pub(super) enum Destination<'a> {
 pub(super) struct MessageReply<'a> {
     http: Arc<Http>,
     question: &'a Message,
+    /// Where the answer goes: the question's channel, or a thread opened for it.
+    channel: ChannelId,
+    /// Whether the answer replies to the question (not across channels: a thread opened on
+    /// the question already shows it).
+    reference: bool,
+    /// The messages sent so far, in order; a reply to any of them continues the conversation.
+    sent: Vec<MessageId>,
     /// The reply that shows a streaming answer, edited until the answer is complete.
     placeholder: Option<MessageId>,
     /// Typing shown while an LLM answer is prepared; stops when dropped.
@@ -55,9 +62,33 @@ impl<'a> Destination<'a> {
         Destination::Reply(MessageReply {
             http: Arc::clone(http),
             question,
+            channel: question.channel_id,
+            reference: true,
+            sent: Vec::new(),
             placeholder: None,
             typing: None,
         })
+    }
+
+    /// Answers `question` in `thread`, a thread opened on it.
+    pub(super) fn in_thread(http: &Arc<Http>, question: &'a Message, thread: ChannelId) -> Destination<'a> {
+        Destination::Reply(MessageReply {
+            http: Arc::clone(http),
+            question,
+            channel: thread,
+            reference: thread == question.channel_id,
+            sent: Vec::new(),
+            placeholder: None,
+            typing: None,
+        })
+    }
+
+    /// The messages sent to answer a question message, in order (none for a slash command).
+    pub(super) fn sent(&self) -> &[MessageId] {
+        match self {
+            Destination::Interaction(_) => &[],
+            Destination::Reply(reply) => &reply.sent,
+        }
     }
 
     /// Tells the user an answer is coming: a deferred response ("thinking…") for a slash
@@ -78,7 +109,7 @@ impl<'a> Destination<'a> {
             }
             Destination::Reply(reply) => {
                 if reply.typing.is_none() {
-                    reply.typing = Some(reply.question.channel_id.start_typing(&reply.http));
+                    reply.typing = Some(reply.channel.start_typing(&reply.http));
                 }
             }
         }
@@ -101,7 +132,10 @@ impl<'a> Destination<'a> {
             }
             Destination::Reply(reply) => match reply.placeholder {
                 Some(id) => reply.edit(id, None, embeds).await?,
-                None => reply.placeholder = Some(reply.send(None, embeds).await?),
+                None => {
+                    let id = reply.send(None, embeds).await?;
+                    reply.placeholder = Some(id);
+                }
             },
         }
         Ok(())
@@ -206,20 +240,21 @@ impl<'a> Destination<'a> {
 impl MessageReply<'_> {
     /// A new reply to the question; never pings its author or anyone else.
     async fn send(
-        &self,
+        &mut self,
         content: Option<String>,
         embeds: Vec<serenity::builder::CreateEmbed>,
     ) -> Result<MessageId, Error> {
-        // the question may be deleted meanwhile: then the answer goes out as a plain message
-        let reference = MessageReference::from(self.question).fail_if_not_exists(false);
-        let mut message = CreateMessage::new()
-            .embeds(embeds)
-            .reference_message(reference)
-            .allowed_mentions(no_pings());
+        let mut message = CreateMessage::new().embeds(embeds).allowed_mentions(no_pings());
+        if self.reference {
+            // the question may be deleted meanwhile: then the answer goes out as a plain message
+            let reference = MessageReference::from(self.question).fail_if_not_exists(false);
+            message = message.reference_message(reference);
+        }
         if let Some(content) = content {
             message = message.content(content);
         }
-        let sent = self.question.channel_id.send_message(&self.http, message).await?;
+        let sent = self.channel.send_message(&self.http, message).await?;
+        self.sent.push(sent.id);
         Ok(sent.id)
     }
 
@@ -234,7 +269,7 @@ impl MessageReply<'_> {
             .content(content.unwrap_or_default())
             .embeds(embeds)
             .allowed_mentions(no_pings());
-        self.question.channel_id.edit_message(&self.http, id, edit).await?;
+        self.channel.edit_message(&self.http, id, edit).await?;
         Ok(())
     }
 }

@@ -12,15 +12,17 @@ use std::time::Instant;
 use futures_util::FutureExt;
 
 use serenity::client::Context as SerenityContext;
-use serenity::model::channel::{Message, MessageType};
+use serenity::builder::CreateThread;
+use serenity::model::channel::{Channel, Message, MessageType};
 use serenity::model::id::{ChannelId, UserId};
 
+use super::conversations::Found;
 use super::delivery::{self, Destination};
 use super::errors::describe;
 use super::locale;
 use super::render;
 use super::types::{Data, Error};
-use crate::assistant::{Question, Reply};
+use crate::assistant::{Question, Reply, Turn};
 use crate::knowledge::Lang;
 
 /// What to do with a message.
@@ -52,11 +54,17 @@ pub(super) struct Incoming<'a> {
     pub in_guild: bool,
     /// Whether Discord lists the bot among the mentioned users.
     pub mentions_bot: bool,
+    /// Whether it replies to one of the bot's messages (a reply need not ping to be one).
+    pub replies_to_bot: bool,
+    /// Whether it was posted where every message is for the bot: a thread the bot opened, or
+    /// a new post in a forum listed among the answer channels.
+    pub bot_place: bool,
 }
 
 impl<'a> Incoming<'a> {
-    /// The facts of a received message.
-    pub(super) fn of(message: &'a Message, bot: UserId) -> Incoming<'a> {
+    /// The facts of a received message; `bot_place` is whether its channel is the bot's
+    /// own thread or a new forum post it answers.
+    pub(super) fn of(message: &'a Message, bot: UserId, bot_place: bool) -> Incoming<'a> {
         Incoming {
             author: message.author.id,
             author_is_bot: message.author.bot || message.webhook_id.is_some(),
@@ -65,6 +73,11 @@ impl<'a> Incoming<'a> {
             channel: message.channel_id,
             in_guild: message.guild_id.is_some(),
             mentions_bot: message.mentions.iter().any(|user| user.id == bot),
+            replies_to_bot: message
+                .referenced_message
+                .as_ref()
+                .is_some_and(|replied| replied.author.id == bot),
+            bot_place,
         }
     }
 }
@@ -76,9 +89,9 @@ pub(super) fn decide(incoming: &Incoming<'_>, bot: UserId, answer_channels: &Has
     if incoming.author_is_bot || incoming.author == bot || !incoming.regular {
         return Decision::Ignore;
     }
-    let mentioned = incoming.mentions_bot || mentions(incoming.content, bot);
+    let mentioned = incoming.mentions_bot || mentions(incoming.content, bot) || incoming.replies_to_bot;
     let direct = !incoming.in_guild;
-    let answer_channel = answer_channels.contains(&incoming.channel);
+    let answer_channel = answer_channels.contains(&incoming.channel) || incoming.bot_place;
     if !(mentioned || direct || answer_channel) {
         return Decision::Ignore;
     }
@@ -105,24 +118,66 @@ pub(super) fn strip_mentions(content: &str, bot: UserId) -> String {
     stripped.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Handles one MESSAGE_CREATE: answers it when it is a question, and never fails outward.
+/// Handles one MESSAGE_CREATE: answers it when it is a question, in its conversation, and
+/// never fails outward.
 pub(super) async fn handle(ctx: &SerenityContext, data: &Data, message: &Message) {
-    let decision = decide(&Incoming::of(message, data.bot_id), data.bot_id, &data.answer_channels);
+    let owned_thread = data.conversations.owns_thread(message.channel_id);
+    let forum_post = !owned_thread && is_forum_post(ctx, data, message).await;
+    let incoming = Incoming::of(message, data.bot_id, owned_thread || forum_post);
+    let decision = decide(&incoming, data.bot_id, &data.answer_channels);
     let question = match decision {
         Decision::Ignore => return,
         Decision::Help => None,
-        Decision::Ask(text) => Some(Question::new(text)),
+        Decision::Ask(text) => Some(text),
     };
     let started = Instant::now();
-    let lang = question.as_ref().map_or(Lang::En, Question::reply_lang);
-    let mut destination = Destination::reply(&ctx.http, message);
+    let lang = question.as_deref().map_or(Lang::En, analyzer_lang);
+    let found = match &question {
+        Some(_) => data.conversations.find(&ctx.http, &data.assistant, data.bot_id, message).await,
+        None => Found::default(),
+    };
+    // Where the answer goes: a new thread on the question (thread_answers), the forum post's
+    // own thread, or a reply in place.
+    let mut thread: Option<(ChannelId, bool)> = forum_post.then_some((message.channel_id, true));
+    let opens_thread = data.thread_answers
+        && question.is_some()
+        && found.earlier.is_empty()
+        && incoming.in_guild
+        && data.answer_channels.contains(&message.channel_id);
+    if opens_thread {
+        match open_thread(ctx, message, question.as_deref().unwrap_or_default()).await {
+            Ok(opened) => thread = Some((opened, true)),
+            Err(error) => tracing::warn!(
+                surface = "message",
+                error = %describe(error.as_ref()),
+                "could not open a thread for the answer; replying in the channel"
+            ),
+        }
+    }
+    let mut destination = match thread {
+        Some((channel, _)) => Destination::in_thread(&ctx.http, message, channel),
+        None => Destination::reply(&ctx.http, message),
+    };
+    let question = question.map(|text| {
+        let earlier: Vec<Turn> = found.earlier.iter().map(|turn| Turn::clone(turn)).collect();
+        Question::new(text).after(earlier)
+    });
     // a panic would end this event's task silently; it becomes an error and an apology instead
     let answered = AssertUnwindSafe(answer(data, message.author.id, question.as_ref(), &mut destination))
         .catch_unwind()
         .await
         .unwrap_or_else(|_| Err("answering the message panicked".into()));
     match answered {
-        Ok(Some(reply)) => delivery::log_answer("message", message.author.id, &data.assistant, &reply, started),
+        Ok(Some(reply)) => {
+            delivery::log_answer("message", message.author.id, &data.assistant, &reply, started);
+            if thread.is_none() && incoming.in_guild && (found.owned_thread || is_thread(ctx, message.channel_id).await) {
+                thread = Some((message.channel_id, found.owned_thread));
+            }
+            let direct = (!incoming.in_guild).then_some(message.channel_id);
+            let asked = question.as_ref().map_or("", |q| q.text.as_str());
+            data.conversations
+                .remember(&found, Turn::of(asked, &reply), destination.sent(), thread, direct);
+        }
         Ok(None) => tracing::debug!(surface = "message", "answered an empty mention with the help"),
         Err(error) => {
             tracing::warn!(surface = "message", error = %describe(error.as_ref()), "answering a message failed");
@@ -130,6 +185,48 @@ pub(super) async fn handle(ctx: &SerenityContext, data: &Data, message: &Message
                 tracing::warn!(surface = "message", error = %describe(error.as_ref()), "could not send the apology either");
             }
         }
+    }
+}
+
+fn analyzer_lang(text: &str) -> Lang {
+    Question::new(text).reply_lang()
+}
+
+/// The longest thread name Discord accepts.
+const MAX_THREAD_NAME_CHARS: usize = 100;
+
+/// Opens a public thread on `message`, named after the question, and returns it.
+async fn open_thread(ctx: &SerenityContext, message: &Message, question: &str) -> Result<ChannelId, Error> {
+    let mut name: String = question.chars().take(MAX_THREAD_NAME_CHARS).collect();
+    if name.trim().is_empty() {
+        name = "xaas".to_string();
+    }
+    let thread = message
+        .channel_id
+        .create_thread_from_message(&ctx.http, message.id, CreateThread::new(name))
+        .await?;
+    Ok(thread.id)
+}
+
+/// Whether `message` starts a new post in a forum listed among the answer channels: a forum
+/// post's first message has the id of its thread, whose parent is the forum.
+async fn is_forum_post(ctx: &SerenityContext, data: &Data, message: &Message) -> bool {
+    if message.guild_id.is_none() || message.id.get() != message.channel_id.get() {
+        return false;
+    }
+    match message.channel_id.to_channel(ctx).await {
+        Ok(Channel::Guild(channel)) => {
+            channel.thread_metadata.is_some() && channel.parent_id.is_some_and(|parent| data.answer_channels.contains(&parent))
+        }
+        _ => false,
+    }
+}
+
+/// Whether `channel` is a thread (from serenity's cache, else Discord); a failed lookup is no.
+async fn is_thread(ctx: &SerenityContext, channel: ChannelId) -> bool {
+    match channel.to_channel(ctx).await {
+        Ok(Channel::Guild(channel)) => channel.thread_metadata.is_some(),
+        _ => false,
     }
 }
 
@@ -170,6 +267,8 @@ mod tests {
             channel: GENERAL,
             in_guild: true,
             mentions_bot: false,
+            replies_to_bot: false,
+            bot_place: false,
         }
     }
 

@@ -5,7 +5,9 @@
 //! # Layout
 //! - `types`: the shared [`Data`](types::Data) and the framework's type aliases.
 //! - `commands`: `/model`, `/compare`, `/ask`, `/help` and autocomplete, over plain functions.
-//! - `messages`: free-form questions (mentions, DMs, answer channels).
+//! - `messages`: free-form questions (mentions, replies, DMs, answer channels, threads, forums).
+//! - `conversations`: where a conversation lives (reply chain, thread, DM) and its earlier
+//!   turns, kept in memory only and read back from Discord when forgotten.
 //! - `delivery`: responses, replies, deferring and streaming edits; never a ping.
 //! - `render`: `Reply` → embeds within Discord's limits (pure).
 //! - `locale`: the Korean and English strings, and the language of a Discord locale.
@@ -15,6 +17,7 @@
 //! show error text to users.
 
 mod commands;
+mod conversations;
 mod delivery;
 mod errors;
 mod locale;
@@ -100,6 +103,8 @@ pub async fn serve(
     }
     let answer_channels: HashSet<ChannelId> = config.answer_channels.iter().copied().map(ChannelId::new).collect();
     let http = http_client(token.expose_secret(), config.api_base.as_deref())?;
+    let conversations = conversations::Conversations::new(config);
+    let thread_answers = config.thread_answers;
 
     let options = poise::FrameworkOptions {
         commands: commands::all(),
@@ -125,6 +130,8 @@ pub async fn serve(
                 assistant,
                 bot_id: ready.user.id,
                 answer_channels,
+                thread_answers,
+                conversations,
             })
         })
     });

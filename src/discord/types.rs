@@ -15,6 +15,10 @@ pub(super) struct Data {
     pub bot_id: UserId,
     /// Channels where every message is a question.
     pub answer_channels: HashSet<ChannelId>,
+    /// Whether questions in answer channels are answered in a thread opened on them.
+    pub thread_answers: bool,
+    /// The conversations the bot remembers, in memory only.
+    pub conversations: super::conversations::Conversations,
 }
 
 /// What commands and handlers may fail with; the central `on_error` logs it and apologises.
