@@ -163,6 +163,11 @@ impl<K: std::hash::Hash + Eq + Send + Sync + 'static> Store<K> {
         kept
     }
 
+    /// Keeps `kept` at `key` too (an answer's messages, once they are sent).
+    pub fn put(&self, key: K, kept: &Arc<Kept>) {
+        self.cache.insert(key, Arc::clone(kept));
+    }
+
     /// How many conversations are kept, after pending evictions are applied.
     pub fn len(&self) -> u64 {
         self.cache.run_pending_tasks();

@@ -180,6 +180,9 @@ const FILLERS: &[&str] = &[
     "무슨",
     "우리",
 ];
+/// Everyday topics the knowledge base also mentions (weather simulations run on GPUs), which
+/// in a follow-up are small talk: "and the weather?" is not about the model just discussed.
+const SMALL_TALK_TOPICS: &[&str] = &["weather", "날씨", "traffic", "교통"];
 /// Words that ask for more of the same answer.
 const MORE_WORDS: &[&str] = &[
     "more",
@@ -258,15 +261,47 @@ const WHICH_WORDS: &[&str] = &[
     "맞는",
 ];
 
+/// How a turn reads in its conversation.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Reading {
+    /// On its own, as if nothing came before.
+    Alone,
+    /// As this question ("그럼 PaaS는?" → "PaaS 단점").
+    Resolved(String),
+    /// As a follow-up about something else ("and the weather?"): not about the knowledge
+    /// base, whatever its words share with it.
+    OffTopic,
+}
+
+/// How `text` reads after `earlier`.
+pub(super) fn read(snapshot: &Snapshot, text: &str, lang: Lang, earlier: &[Turn]) -> Reading {
+    let Some(context) = Context::of(earlier) else {
+        return Reading::Alone;
+    };
+    let search = snapshot.search(text);
+    let shape = Shape::of(snapshot, text, &search);
+    if shape.other_domain && search.mentions.is_empty() && shape.marker {
+        return Reading::OffTopic;
+    }
+    match resolve(snapshot, text, lang, &context, &search, &shape) {
+        Some(resolved) => Reading::Resolved(resolved),
+        None => Reading::Alone,
+    }
+}
+
 /// The question `text` stands for in its conversation, when it is a follow-up; `None` when it
 /// is answered on its own.
-pub(super) fn resolve(snapshot: &Snapshot, text: &str, lang: Lang, earlier: &[Turn]) -> Option<String> {
-    let context = Context::of(earlier)?;
+fn resolve(
+    snapshot: &Snapshot,
+    text: &str,
+    lang: Lang,
+    context: &Context<'_>,
+    search: &Search,
+    shape: &Shape,
+) -> Option<String> {
     let entries = snapshot.knowledge().entries();
     let intent = intent::detect(text);
-    let search = snapshot.search(text);
-    let named = named(snapshot, &search);
-    let shape = Shape::of(snapshot, text, &search);
+    let named = named(snapshot, search);
     let elliptical = shape.residual == 0;
     if !(elliptical || shape.marker) || shape.other_domain {
         return None;
@@ -299,7 +334,7 @@ pub(super) fn resolve(snapshot: &Snapshot, text: &str, lang: Lang, earlier: &[Tu
 
     // "둘 차이는?", "compare them", "which is cheaper?", "SaaS랑 비교하면?".
     if (intent.compare || shape.which) && named.len() < 2 {
-        if let Some(pair) = pair(&named, &context, entries) {
+        if let Some(pair) = pair(&named, context, entries) {
             return Some(if elliptical || shape.which_only {
                 phrase_compare(&pair, aspect, lang)
             } else {
@@ -438,7 +473,10 @@ impl Shape {
                     starts_phrase(&normalized, c) || (c.chars().count() > 1 && is_hangul(c) && normalized.contains(c))
                 }),
             anaphor,
-            other_domain: search.words.iter().any(|w| is_other_domain_word(&w.text)),
+            other_domain: search
+                .words
+                .iter()
+                .any(|w| is_other_domain_word(&w.text) || SMALL_TALK_TOPICS.contains(&w.text.as_str())),
             ..Shape::default()
         };
         let mut residual_words: Vec<Word> = Vec::new();

@@ -320,11 +320,15 @@ impl Snapshot {
             return smalltalk::reply(kind, lang, &self.knowledge);
         }
         if !question.earlier.is_empty() {
-            if let Some(resolved) = followup::resolve(self, &question.text, lang, &question.earlier) {
-                let search = self.index.search(&resolved);
-                let mut reply = self.compose(&resolved, &search, lang);
-                reply.resolved = Some(resolved);
-                return reply;
+            match followup::read(self, &question.text, lang, &question.earlier) {
+                followup::Reading::Alone => {}
+                followup::Reading::Resolved(resolved) => {
+                    let search = self.index.search(&resolved);
+                    let mut reply = self.compose(&resolved, &search, lang);
+                    reply.resolved = Some(resolved);
+                    return reply;
+                }
+                followup::Reading::OffTopic => return compose::dont_know(&self.knowledge, lang),
             }
         }
         let search = self.index.search(&question.text);

@@ -16,7 +16,7 @@ use serenity::model::channel::Message;
 use serenity::model::id::{ChannelId, MessageId, UserId};
 
 use super::messages::strip_mentions;
-use crate::assistant::{Assistant, Question, Store, Turn};
+use crate::assistant::{Assistant, Kept, Question, Store, Turn};
 use crate::config::DiscordConfig;
 
 /// A place a conversation can be reached from.
@@ -66,6 +66,11 @@ impl Conversations {
         self.store.get(&Place::Thread(channel)).is_some_and(|kept| kept.owned)
     }
 
+    /// Whether `message` is one of the bot's answers it remembers (maybe deleted since).
+    pub(super) fn remembers_answer(&self, message: MessageId) -> bool {
+        self.store.get(&Place::Answer(message)).is_some()
+    }
+
     /// The conversation `message` continues: the answer it replies to (from memory, else
     /// read from Discord), else its thread, else its DM while not quiet for too long.
     pub(super) async fn find(&self, http: &Http, assistant: &Assistant, bot: UserId, message: &Message) -> Found {
@@ -110,21 +115,28 @@ impl Conversations {
         Found::default()
     }
 
-    /// Keeps the conversation after an answer: reachable from each message of the answer,
-    /// from its thread when it is in one, and from its DM.
-    pub(super) fn remember(
+    /// Keeps the conversation after an answer, before the answer is sent (the next message
+    /// in a thread or DM may come at once): at its thread when it is in one, and at its DM.
+    pub(super) fn keep(
         &self,
         found: &Found,
         turn: Turn,
-        answers: &[MessageId],
         thread: Option<(ChannelId, bool)>,
         direct: Option<ChannelId>,
-    ) {
-        let mut places: Vec<Place> = answers.iter().copied().map(Place::Answer).collect();
+    ) -> Arc<Kept> {
         let owned = thread.is_some_and(|(_, owned)| owned) || found.owned_thread;
-        places.extend(thread.map(|(channel, _)| Place::Thread(channel)));
-        places.extend(direct.map(Place::Direct));
-        self.store.add(places, &found.earlier, turn, owned);
+        let places = thread
+            .map(|(channel, _)| Place::Thread(channel))
+            .into_iter()
+            .chain(direct.map(Place::Direct));
+        self.store.add(places, &found.earlier, turn, owned)
+    }
+
+    /// Keeps `kept` at each message of its answer, once sent: a reply to any continues it.
+    pub(super) fn keep_answers(&self, kept: &Arc<Kept>, answers: &[MessageId]) {
+        for answer in answers {
+            self.store.put(Place::Answer(*answer), kept);
+        }
     }
 
     /// A reply chain read back from Discord, from the bot's `answer` to the oldest question
@@ -140,7 +152,10 @@ impl Conversations {
             let Some(question_id) = answer.message_reference.as_ref().and_then(|r| r.message_id) else {
                 break;
             };
-            let channel = answer.message_reference.as_ref().map_or(answer.channel_id, |r| r.channel_id);
+            let channel = answer
+                .message_reference
+                .as_ref()
+                .map_or(answer.channel_id, |r| r.channel_id);
             let Ok(question) = http.get_message(channel, question_id).await else {
                 break;
             };

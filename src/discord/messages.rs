@@ -11,10 +11,10 @@ use std::time::Instant;
 
 use futures_util::FutureExt;
 
-use serenity::client::Context as SerenityContext;
 use serenity::builder::CreateThread;
+use serenity::client::Context as SerenityContext;
 use serenity::model::channel::{Channel, Message, MessageType};
-use serenity::model::id::{ChannelId, UserId};
+use serenity::model::id::{ChannelId, GuildId, UserId};
 
 use super::conversations::Found;
 use super::delivery::{self, Destination};
@@ -123,7 +123,14 @@ pub(super) fn strip_mentions(content: &str, bot: UserId) -> String {
 pub(super) async fn handle(ctx: &SerenityContext, data: &Data, message: &Message) {
     let owned_thread = data.conversations.owns_thread(message.channel_id);
     let forum_post = !owned_thread && is_forum_post(ctx, data, message).await;
-    let incoming = Incoming::of(message, data.bot_id, owned_thread || forum_post);
+    let mut incoming = Incoming::of(message, data.bot_id, owned_thread || forum_post);
+    // A reply to an answer the bot remembers, even one deleted since (Discord then sends no
+    // referenced message to tell whose it was).
+    incoming.replies_to_bot |= message
+        .message_reference
+        .as_ref()
+        .and_then(|reference| reference.message_id)
+        .is_some_and(|replied| data.conversations.remembers_answer(replied));
     let decision = decide(&incoming, data.bot_id, &data.answer_channels);
     let question = match decision {
         Decision::Ignore => return,
@@ -133,7 +140,11 @@ pub(super) async fn handle(ctx: &SerenityContext, data: &Data, message: &Message
     let started = Instant::now();
     let lang = question.as_deref().map_or(Lang::En, analyzer_lang);
     let found = match &question {
-        Some(_) => data.conversations.find(&ctx.http, &data.assistant, data.bot_id, message).await,
+        Some(_) => {
+            data.conversations
+                .find(&ctx.http, &data.assistant, data.bot_id, message)
+                .await
+        }
         None => Found::default(),
     };
     // Where the answer goes: a new thread on the question (thread_answers), the forum post's
@@ -162,21 +173,36 @@ pub(super) async fn handle(ctx: &SerenityContext, data: &Data, message: &Message
         let earlier: Vec<Turn> = found.earlier.iter().map(|turn| Turn::clone(turn)).collect();
         Question::new(text).after(earlier)
     });
+    if thread.is_none()
+        && question.is_some()
+        && incoming.in_guild
+        && (found.owned_thread || is_thread(ctx, message.guild_id, message.channel_id))
+    {
+        thread = Some((message.channel_id, found.owned_thread));
+    }
+    let direct = (!incoming.in_guild).then_some(message.channel_id);
+    let mut kept = None;
+    let keep = |reply: &Reply| {
+        let asked = question.as_ref().map_or("", |q| q.text.as_str());
+        kept = Some(data.conversations.keep(&found, Turn::of(asked, reply), thread, direct));
+    };
     // a panic would end this event's task silently; it becomes an error and an apology instead
-    let answered = AssertUnwindSafe(answer(data, message.author.id, question.as_ref(), &mut destination))
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|_| Err("answering the message panicked".into()));
+    let answered = AssertUnwindSafe(answer(
+        data,
+        message.author.id,
+        question.as_ref(),
+        &mut destination,
+        keep,
+    ))
+    .catch_unwind()
+    .await
+    .unwrap_or_else(|_| Err("answering the message panicked".into()));
+    if let Some(kept) = &kept {
+        data.conversations.keep_answers(kept, destination.sent());
+    }
     match answered {
         Ok(Some(reply)) => {
             delivery::log_answer("message", message.author.id, &data.assistant, &reply, started);
-            if thread.is_none() && incoming.in_guild && (found.owned_thread || is_thread(ctx, message.channel_id).await) {
-                thread = Some((message.channel_id, found.owned_thread));
-            }
-            let direct = (!incoming.in_guild).then_some(message.channel_id);
-            let asked = question.as_ref().map_or("", |q| q.text.as_str());
-            data.conversations
-                .remember(&found, Turn::of(asked, &reply), destination.sent(), thread, direct);
         }
         Ok(None) => tracing::debug!(surface = "message", "answered an empty mention with the help"),
         Err(error) => {
@@ -216,26 +242,31 @@ async fn is_forum_post(ctx: &SerenityContext, data: &Data, message: &Message) ->
     }
     match message.channel_id.to_channel(ctx).await {
         Ok(Channel::Guild(channel)) => {
-            channel.thread_metadata.is_some() && channel.parent_id.is_some_and(|parent| data.answer_channels.contains(&parent))
+            channel.thread_metadata.is_some()
+                && channel
+                    .parent_id
+                    .is_some_and(|parent| data.answer_channels.contains(&parent))
         }
         _ => false,
     }
 }
 
-/// Whether `channel` is a thread (from serenity's cache, else Discord); a failed lookup is no.
-async fn is_thread(ctx: &SerenityContext, channel: ChannelId) -> bool {
-    match channel.to_channel(ctx).await {
-        Ok(Channel::Guild(channel)) => channel.thread_metadata.is_some(),
-        _ => false,
-    }
+/// Whether `channel` is a thread of `guild`, by serenity's cache (filled from GUILD_CREATE,
+/// which lists a guild's active threads, and THREAD_CREATE): no request on the answer path.
+fn is_thread(ctx: &SerenityContext, guild: Option<GuildId>, channel: ChannelId) -> bool {
+    guild
+        .and_then(|guild| ctx.cache.guild(guild))
+        .is_some_and(|guild| guild.threads.iter().any(|thread| thread.id == channel))
 }
 
-/// Sends the answer to `question` (or the help when there is none) and returns the reply.
+/// Sends the answer to `question` (or the help when there is none) and returns the reply;
+/// `keep` sees the reply before it is sent, to keep the conversation.
 async fn answer(
     data: &Data,
     user: UserId,
     question: Option<&Question>,
     destination: &mut Destination<'_>,
+    keep: impl FnOnce(&Reply),
 ) -> Result<Option<Reply>, Error> {
     let Some(question) = question else {
         let snapshot = data.assistant.snapshot();
@@ -245,6 +276,7 @@ async fn answer(
         return Ok(None);
     };
     let reply = delivery::answer(&data.assistant, user, question, destination).await?;
+    keep(&reply);
     destination.send(render::reply(&reply), false).await?;
     Ok(Some(reply))
 }

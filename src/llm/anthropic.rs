@@ -142,6 +142,7 @@ fn body_error(value: &Value) -> Option<LlmError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::llm::{ChatMessage, Role};
 
     fn settings() -> Settings {
         Settings {

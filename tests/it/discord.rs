@@ -24,6 +24,8 @@ use xaas::knowledge::KnowledgeBase;
 use crate::support::fake_discord::{FakeDiscord, FakeDiscordOptions, FakeUser, Mentions, Recorded};
 use crate::support::fake_llm::{FakeLlm, Reply as LlmReply};
 
+mod conversations;
+
 const WAIT: Duration = Duration::from_secs(10);
 const TOKEN: &str = "test-token-for-the-fake";
 const GUILD: u64 = 1_200_000_000_000_000_001;
@@ -86,9 +88,21 @@ impl Bot {
         let config = DiscordConfig {
             guild_id: guild,
             answer_channels: vec![ANSWERS],
+            ..DiscordConfig::default()
+        };
+        Bot::start_on(fake, config, assistant).await
+    }
+
+    /// Starts the bot with `config` (its API base and token set here) against `fake`, which
+    /// may have served an earlier bot: a restart.
+    async fn start_on(fake: FakeDiscord, config: DiscordConfig, assistant: Assistant) -> Bot {
+        let guild = config.guild_id;
+        let config = DiscordConfig {
             api_base: Some(fake.api_base()),
             token: Some(SecretString::from(TOKEN.to_string())),
+            ..config
         };
+        let registered_before = fake.requests().iter().filter(|r| r.method == "PUT").count();
         let (stop, stopped) = oneshot::channel::<()>();
         let assistant = Arc::new(assistant);
         let running = tokio::spawn(async move {
@@ -102,9 +116,16 @@ impl Bot {
             Some(guild) => format!("/applications/{}/guilds/{guild}/commands", fake.application_id()),
             None => format!("/applications/{}/commands", fake.application_id()),
         };
-        fake.wait_for_request(|r| r.is("PUT", &commands) && r.status == 200, WAIT)
-            .await
-            .expect("the bot registered its commands");
+        fake.wait_until(WAIT, |_| {
+            let registered = fake
+                .requests()
+                .iter()
+                .filter(|r| r.is("PUT", &commands) && r.status == 200)
+                .count();
+            (registered > registered_before).then_some(())
+        })
+        .await
+        .expect("the bot registered its commands");
         Bot {
             fake,
             stop: Some(stop),

@@ -3,16 +3,31 @@
 //!
 //! What it owns:
 //! - **REST**: the routes the bot uses (gateway URL, current user and application, command
-//!   registration, interaction callbacks and webhooks, channel messages, typing, DM channels).
-//!   Every request is recorded in order; every JSON body is validated against Discord's OpenAPI
-//!   3.1 spec in `tests/data/discord-api-spec/openapi.json`; unknown routes answer 404 and are
-//!   recorded; `fail_next` injects Discord-style errors.
+//!   registration, interaction callbacks and webhooks, channel messages: create, get, edit,
+//!   delete, list with `limit`/`before`/`after`/`around`, typing, DM channels, `GET` of known
+//!   channels, starting threads from a message or without one, forum posts by the bot).
+//!   Every request is recorded in order; every JSON body and every query parameter the spec
+//!   declares is validated against Discord's OpenAPI 3.1 spec in
+//!   `tests/data/discord-api-spec/openapi.json` (so are the fake's own JSON answers, kept apart
+//!   in `response_violations`); unknown routes answer 404 and are recorded; `fail_next` injects
+//!   Discord-style errors.
+//! - **Channels**: the channels the fake knows (added with `add_channel`, implied by the
+//!   messages and interactions it builds, DMs it opened, threads started through REST or by
+//!   `forum_post`) answer `GET /channels/{id}` as Discord renders them (text, forum, thread with
+//!   `thread_metadata` and counts, DM); others answer 404 10003. Threads keep `last_message_id`,
+//!   `message_count` and `total_message_sent` up to date and their messages carry `position`.
 //! - **Gateway**: HELLO, IDENTIFY → READY, RESUME → RESUMED, heartbeats → ACK, dispatches with
 //!   sequence numbers, op 7 reconnects; several connections over time, the newest session is
 //!   current. Dispatches made while no session is current are queued and sent after the next
-//!   READY or RESUMED.
-//! - **Payload builders** for INTERACTION_CREATE (slash commands, autocomplete) and MESSAGE_CREATE
-//!   that serenity's own types parse.
+//!   READY or RESUMED. Starting a thread through REST dispatches THREAD_CREATE
+//!   (`newly_created: true`) like Discord.
+//! - **Payload builders** that serenity's own types parse: INTERACTION_CREATE (slash commands,
+//!   autocomplete), MESSAGE_CREATE (messages and replies, type 19 with `message_reference` and
+//!   `referenced_message`, `null` once the target is deleted), MESSAGE_DELETE, forum posts
+//!   (THREAD_CREATE plus the starter MESSAGE_CREATE whose id is the thread's) and GUILD_CREATE.
+//!
+//! Messages are stored in the gateway form (with `guild_id` and `member`); `GET` of messages
+//! answers the REST form, without them, like Discord.
 //!
 //! What it must not do: touch the internet (the spec's `$ref`s resolve inside the loaded document,
 //! never over the network), or sleep to wait — waiting awaits a `watch` channel bumped on every
@@ -52,6 +67,19 @@ const ALL_PERMISSIONS: &str = "2251799813685247";
 /// Message flags: EPHEMERAL and LOADING (a deferred response's placeholder).
 const FLAG_EPHEMERAL: u64 = 1 << 6;
 const FLAG_LOADING: u64 = 1 << 7;
+/// Channel types the fake renders specially (Discord's numbering).
+const CHANNEL_TEXT: u64 = 0;
+const CHANNEL_DM: u64 = 1;
+const CHANNEL_ANNOUNCEMENT: u64 = 5;
+const CHANNEL_ANNOUNCEMENT_THREAD: u64 = 10;
+const CHANNEL_PUBLIC_THREAD: u64 = 11;
+const CHANNEL_PRIVATE_THREAD: u64 = 12;
+const CHANNEL_FORUM: u64 = 15;
+const CHANNEL_MEDIA: u64 = 16;
+/// A thread's `thread_metadata.auto_archive_duration` unless asked otherwise (one day).
+const DEFAULT_AUTO_ARCHIVE_MINUTES: u64 = 1440;
+/// `GET /channels/{id}/messages` without `limit`.
+const DEFAULT_MESSAGE_PAGE: usize = 50;
 
 static NEXT_INCREMENT: AtomicU64 = AtomicU64::new(1);
 
@@ -131,6 +159,7 @@ impl FakeUser {
             "system": false,
             "public_flags": 0,
             "flags": 0,
+            "primary_guild": null,
         })
     }
 }
@@ -170,7 +199,8 @@ impl Recorded {
     }
 }
 
-/// A request body that does not match Discord's OpenAPI spec.
+/// A request (body or declared query parameter) that does not match Discord's OpenAPI spec, or
+/// one of the fake's answers that does not.
 #[derive(Clone, Debug)]
 pub struct SpecViolation {
     /// Upper-case HTTP method.
@@ -181,7 +211,7 @@ pub struct SpecViolation {
     pub operation: Option<String>,
     /// What is wrong, one line per error (instance path, message, schema path).
     pub errors: Vec<String>,
-    /// The body as sent.
+    /// The body as sent (for [`FakeDiscord::response_violations`]: the fake's answer).
     pub body: Value,
 }
 
@@ -236,6 +266,8 @@ struct RestState {
     requests: Vec<Recorded>,
     unknown_routes: Vec<Recorded>,
     violations: Vec<SpecViolation>,
+    /// The fake's own JSON answers that do not match the spec's response schemas.
+    response_violations: Vec<SpecViolation>,
     failures: Vec<Failure>,
     global_commands: Vec<Value>,
     guild_commands: HashMap<u64, Vec<Value>>,
@@ -245,6 +277,12 @@ struct RestState {
     messages: HashMap<u64, Value>,
     /// Ids of the messages created through REST, in order.
     sent: Vec<u64>,
+    /// Deleted messages' (channel, guild), so replies to them reference the right place.
+    deleted: HashMap<u64, (u64, Option<u64>)>,
+    /// The channels the fake knows, by id, as `GET /channels/{id}` answers them.
+    channels: HashMap<u64, Value>,
+    /// Ids of the threads the bot started through REST, in order.
+    threads_created: Vec<u64>,
 }
 
 struct Failure {
@@ -420,27 +458,32 @@ impl FakeDiscord {
         self.shared.rest().violations.clone()
     }
 
+    /// The fake's own JSON answers that do not match the spec's response schema for their
+    /// status (`body` is the answer): bugs of the fake, not of the bot.
+    pub fn response_violations(&self) -> Vec<SpecViolation> {
+        self.shared.rest().response_violations.clone()
+    }
+
+    /// Panics listing every response violation (see [`FakeDiscord::response_violations`]).
+    pub fn assert_no_response_violations(&self) {
+        let violations = self.response_violations();
+        if !violations.is_empty() {
+            panic!(
+                "{} answer(s) of the fake violate Discord's OpenAPI spec:\n{}",
+                violations.len(),
+                listing(&violations)
+            );
+        }
+    }
+
     /// Panics listing every spec violation, if there are any.
     pub fn assert_no_spec_violations(&self) {
         let violations = self.spec_violations();
         if !violations.is_empty() {
-            let listing: Vec<String> = violations
-                .iter()
-                .map(|v| {
-                    format!(
-                        "{} {} (spec: {}):\n    {}\n    body: {}",
-                        v.method,
-                        v.path,
-                        v.operation.as_deref().unwrap_or("no operation"),
-                        v.errors.join("\n    "),
-                        v.body
-                    )
-                })
-                .collect();
             panic!(
                 "{} request(s) violate Discord's OpenAPI spec:\n{}",
                 violations.len(),
-                listing.join("\n")
+                listing(&violations)
             );
         }
     }
@@ -503,6 +546,32 @@ impl FakeDiscord {
             .collect()
     }
 
+    /// Messages the bot created through REST in `channel` (a channel or thread id), in creation
+    /// order, edits applied; deleted ones are left out.
+    pub fn messages_in(&self, channel: u64) -> Vec<Value> {
+        messages_in(&self.shared.rest(), channel)
+    }
+
+    /// The threads the bot started through REST (from a message, without one, forum posts), in
+    /// order, as `GET /channels/{id}` answers them now (counts and `last_message_id` current).
+    pub fn threads_created(&self) -> Vec<Value> {
+        let rest = self.shared.rest();
+        rest.threads_created
+            .iter()
+            .filter_map(|id| rest.channels.get(id).cloned())
+            .collect()
+    }
+
+    /// A channel the fake knows, as `GET /channels/{id}` answers it.
+    pub fn channel(&self, id: u64) -> Option<Value> {
+        self.shared.rest().channels.get(&id).cloned()
+    }
+
+    /// A stored message (gateway form, edits applied), unless deleted or never seen.
+    pub fn message(&self, id: u64) -> Option<Value> {
+        self.shared.rest().messages.get(&id).cloned()
+    }
+
     /// The original response of the interaction with `token`, edits applied, if there is one.
     pub fn original_response(&self, token: &str) -> Option<Value> {
         let rest = self.shared.rest();
@@ -534,17 +603,7 @@ impl FakeDiscord {
     /// it until the next READY/RESUMED when there is none. INTERACTION_CREATE starts the
     /// interaction's ack deadline.
     pub fn dispatch(&self, event: &str, data: Value) {
-        if event == "INTERACTION_CREATE" {
-            self.shared
-                .start_ack_deadlines(data["token"].as_str().map(str::to_string));
-        }
-        let mut gateway = self.shared.gateway();
-        match gateway.current {
-            Some(connection) => {
-                gateway.send_dispatch(connection, event, data);
-            }
-            None => gateway.pending.push((event.to_string(), data)),
-        }
+        self.shared.dispatch(event, data);
     }
 
     /// Sends op 7 RECONNECT on the current connection; the session stays resumable and later
@@ -685,6 +744,11 @@ impl FakeDiscord {
         let id = snowflake();
         let token = format!("fake-interaction-token-{id}-{}", snowflake());
         let mut rest = self.shared.rest();
+        ensure_channel(&mut rest, channel, guild, user);
+        let mut channel_json = rest.channels[&channel].clone();
+        if guild.is_some() {
+            channel_json["permissions"] = json!(ALL_PERMISSIONS);
+        }
         let command_id = guild
             .and_then(|g| rest.guild_commands.get(&g))
             .into_iter()
@@ -726,13 +790,13 @@ impl FakeDiscord {
                 interaction["guild_id"] = json!(guild_id.to_string());
                 interaction["guild_locale"] = json!("en-US");
                 interaction["member"] = member_json(user);
-                interaction["channel"] = guild_channel_json(channel, guild_id);
+                interaction["channel"] = channel_json;
                 interaction["authorizing_integration_owners"] = json!({"0": guild_id.to_string()});
                 interaction["context"] = json!(0);
             }
             None => {
                 interaction["user"] = user.to_json();
-                interaction["channel"] = dm_channel_json(channel, user);
+                interaction["channel"] = channel_json;
                 interaction["authorizing_integration_owners"] = json!({"0": "0"});
                 interaction["context"] = json!(1);
             }
@@ -741,7 +805,9 @@ impl FakeDiscord {
     }
 
     /// MESSAGE_CREATE data: `content` by `author` in `channel` of `guild` (a DM when `None`),
-    /// mentioning `mentions`. The message is remembered, so replies referencing it are accepted.
+    /// mentioning `mentions`. The message is remembered, so replies referencing it are accepted;
+    /// an unknown channel becomes known (a text channel `general` in `guild`, or a DM with
+    /// `author`). In a known thread the message counts and carries `position`.
     pub fn message_create(
         &self,
         content: &str,
@@ -750,38 +816,313 @@ impl FakeDiscord {
         guild: Option<u64>,
         mentions: &Mentions,
     ) -> Value {
-        let id = snowflake();
-        let mut message = json!({
-            "id": id.to_string(),
-            "channel_id": channel.to_string(),
-            "author": author.to_json(),
-            "content": content,
-            "timestamp": now_timestamp(),
-            "edited_timestamp": null,
-            "tts": false,
-            "mention_everyone": mentions.everyone,
-            "mentions": mentions.users.iter().map(FakeUser::to_json).collect::<Vec<_>>(),
-            "mention_roles": mentions.roles.iter().map(u64::to_string).collect::<Vec<_>>(),
-            "attachments": [],
-            "embeds": [],
-            "components": [],
-            "pinned": false,
-            "type": 0,
-            "flags": 0,
-            "nonce": id.to_string(),
-        });
-        if let Some(guild_id) = guild {
-            message["guild_id"] = json!(guild_id.to_string());
-            let mut member = member_json(author);
-            member
-                .as_object_mut()
-                .expect("member_json builds an object")
-                .remove("user");
-            message["member"] = member;
-        }
-        self.shared.rest().messages.insert(id, message.clone());
-        message
+        let message = user_message(snowflake(), content, author, channel, guild, mentions);
+        let mut rest = self.shared.rest();
+        ensure_channel(&mut rest, channel, guild, author);
+        store_message(&mut rest, message)
     }
+
+    /// MESSAGE_CREATE data for a reply (type 19) by `author` to message `replied_to`, otherwise
+    /// like [`FakeDiscord::message_create`]. `message_reference` is `{type: 0, message_id,
+    /// channel_id, guild_id}` of the target (its stored channel and guild, even once deleted;
+    /// `channel`/`guild` for an id the fake never saw). `referenced_message` is the stored
+    /// target, one level deep, or `null` when it was deleted, as Discord sends it. Who is
+    /// mentioned is `mentions` only: add the target's author for a pinging reply (Discord's
+    /// default in clients).
+    pub fn message_reply(
+        &self,
+        content: &str,
+        author: &FakeUser,
+        channel: u64,
+        guild: Option<u64>,
+        mentions: &Mentions,
+        replied_to: u64,
+    ) -> Value {
+        let mut message = user_message(snowflake(), content, author, channel, guild, mentions);
+        let mut rest = self.shared.rest();
+        ensure_channel(&mut rest, channel, guild, author);
+        let (referenced, target_channel, target_guild) = match rest.messages.get(&replied_to) {
+            Some(target) => (
+                referenced_copy(target),
+                snowflake_of(&target["channel_id"]).unwrap_or(channel),
+                snowflake_of(&target["guild_id"]),
+            ),
+            None => {
+                let (target_channel, target_guild) = rest.deleted.get(&replied_to).copied().unwrap_or((channel, guild));
+                (Value::Null, target_channel, target_guild)
+            }
+        };
+        message["type"] = json!(19);
+        message["message_reference"] = json!({
+            "type": 0,
+            "message_id": replied_to.to_string(),
+            "channel_id": target_channel.to_string(),
+        });
+        if let Some(target_guild) = target_guild {
+            message["message_reference"]["guild_id"] = json!(target_guild.to_string());
+        }
+        message["referenced_message"] = referenced;
+        store_message(&mut rest, message)
+    }
+
+    /// Deletes a stored message (any: built or sent by the bot), as a user or moderator would:
+    /// `GET /channels/{c}/messages/{id}` then answers 404 10008, replies to it carry
+    /// `referenced_message: null`, a thread's `message_count` goes down. Returns MESSAGE_DELETE
+    /// data (`id`, `channel_id`, `guild_id` in guilds) for the test to dispatch, or `None` when
+    /// the fake has no such message. Dispatches nothing.
+    pub fn delete_message(&self, id: u64) -> Option<Value> {
+        let message = remove_message(&mut self.shared.rest(), id)?;
+        let mut data = json!({"id": message["id"], "channel_id": message["channel_id"]});
+        if !message["guild_id"].is_null() {
+            data["guild_id"] = message["guild_id"].clone();
+        }
+        Some(data)
+    }
+
+    /// Makes a channel known (replacing what the fake knew of it), so `GET /channels/{id}`
+    /// answers it and the bot's messages there land in `guild`. `kind` is Discord's channel type:
+    /// 1 DM (no guild; the recipient is the first human author of a stored message there, else
+    /// the application owner), 10/11/12 threads (`parent` required; owner the application owner,
+    /// name `thread-{id}`, `thread_metadata` open), anything else a guild channel named
+    /// `channel-{id}` (0 text, 15 forum `forum-{id}` with no tags; `parent` is its category).
+    /// Panics when a guild channel or thread has no guild, or a thread no parent.
+    pub fn add_channel(&self, id: u64, guild: Option<u64>, kind: u64, parent: Option<u64>) {
+        let mut rest = self.shared.rest();
+        let json = match (kind, guild) {
+            (CHANNEL_DM, _) => {
+                let channel = id.to_string();
+                let recipient = rest
+                    .messages
+                    .values()
+                    .filter(|m| m["channel_id"].as_str() == Some(channel.as_str()))
+                    .filter(|m| m["author"]["bot"] != json!(true))
+                    .min_by_key(|m| snowflake_of(&m["id"]))
+                    .map(|m| m["author"].clone())
+                    .unwrap_or_else(|| self.shared.owner.to_json());
+                dm_channel_with(id, recipient)
+            }
+            (kind, Some(guild)) if is_thread_kind(kind) => {
+                let parent = parent.unwrap_or_else(|| panic!("add_channel: thread {id} needs a parent channel"));
+                let name = format!("thread-{id}");
+                let parent_kind = rest.channels.get(&parent).and_then(|c| c["type"].as_u64());
+                let in_forum = matches!(parent_kind, Some(CHANNEL_FORUM | CHANNEL_MEDIA));
+                thread_json(&ThreadSpec {
+                    id,
+                    kind,
+                    guild,
+                    parent,
+                    owner: self.shared.owner.id,
+                    name: &name,
+                    auto_archive_minutes: DEFAULT_AUTO_ARCHIVE_MINUTES,
+                    rate_limit_per_user: 0,
+                    tags: in_forum.then(|| json!([])),
+                })
+            }
+            (kind, Some(guild)) => {
+                let name = match kind {
+                    CHANNEL_FORUM => format!("forum-{id}"),
+                    _ => format!("channel-{id}"),
+                };
+                guild_channel_json(id, guild, kind, parent, &name)
+            }
+            (kind, None) => panic!("add_channel: channel {id} of type {kind} needs a guild"),
+        };
+        rest.channels.insert(id, json);
+        drop(rest);
+        self.shared.changed();
+    }
+
+    /// A forum post by `author` in `forum` of `guild`, as Discord delivers it. Creates a thread
+    /// (type 11, a fresh snowflake id, `parent_id` = `forum`, `owner_id` = `author`, `name` =
+    /// `title`, `applied_tags` empty) and its starter message (type 0, `content`, id = the
+    /// thread's id, `channel_id` = the thread's id, `position` 0); both are stored (an unknown
+    /// `forum` becomes a known forum channel). Returns (THREAD_CREATE data with `newly_created:
+    /// true`, MESSAGE_CREATE data of the starter message); dispatch them in that order.
+    pub fn forum_post(&self, forum: u64, guild: u64, author: &FakeUser, title: &str, content: &str) -> (Value, Value) {
+        let id = snowflake();
+        let mut rest = self.shared.rest();
+        rest.channels
+            .entry(forum)
+            .or_insert_with(|| guild_channel_json(forum, guild, CHANNEL_FORUM, None, &format!("forum-{forum}")));
+        let thread = thread_json(&ThreadSpec {
+            id,
+            kind: CHANNEL_PUBLIC_THREAD,
+            guild,
+            parent: forum,
+            owner: author.id,
+            name: title,
+            auto_archive_minutes: DEFAULT_AUTO_ARCHIVE_MINUTES,
+            rate_limit_per_user: 0,
+            tags: Some(json!([])),
+        });
+        rest.channels.insert(id, thread);
+        let starter = user_message(id, content, author, id, Some(guild), &Mentions::default());
+        let starter = store_message(&mut rest, starter);
+        let created = thread_create_json(&rest.channels[&id]);
+        (created, starter)
+    }
+
+    /// Dispatches GUILD_CREATE for `guild` (serenity caches the guild, its channels and threads
+    /// from it; THREAD_CREATE only reaches the cache of a guild it has) and returns the data.
+    /// `channels` are (id, type) of non-thread channels to make known first (like
+    /// [`FakeDiscord::add_channel`] without a parent, when not known with that type); the event
+    /// lists every known channel of the guild, threads under `threads`, and the bot as a
+    /// member. Panics on a thread type in `channels` (add threads with `add_channel`).
+    pub fn guild_create(&self, guild: u64, channels: &[(u64, u64)]) -> Value {
+        for &(id, kind) in channels {
+            assert!(
+                !is_thread_kind(kind),
+                "guild_create: {id} is a thread; add it with add_channel"
+            );
+            let known = self.shared.rest().channels.get(&id).and_then(|c| c["type"].as_u64());
+            if known != Some(kind) {
+                self.add_channel(id, Some(guild), kind, None);
+            }
+        }
+        let data = {
+            let rest = self.shared.rest();
+            let guild_id = guild.to_string();
+            let mut in_guild: Vec<&Value> = rest
+                .channels
+                .values()
+                .filter(|c| c["guild_id"].as_str() == Some(guild_id.as_str()))
+                .collect();
+            in_guild.sort_by_key(|c| snowflake_of(&c["id"]));
+            let (threads, others): (Vec<&Value>, Vec<&Value>) = in_guild
+                .into_iter()
+                .partition(|c| c["type"].as_u64().is_some_and(is_thread_kind));
+            guild_create_json(&self.shared, guild, &others, &threads)
+        };
+        self.shared.dispatch("GUILD_CREATE", data.clone());
+        data
+    }
+}
+
+/// A message by a user (the gateway form, with `guild_id` and `member` in guilds).
+fn user_message(
+    id: u64,
+    content: &str,
+    author: &FakeUser,
+    channel: u64,
+    guild: Option<u64>,
+    mentions: &Mentions,
+) -> Value {
+    let mut message = json!({
+        "id": id.to_string(),
+        "channel_id": channel.to_string(),
+        "author": author.to_json(),
+        "content": content,
+        "timestamp": now_timestamp(),
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": mentions.everyone,
+        "mentions": mentions.users.iter().map(FakeUser::to_json).collect::<Vec<_>>(),
+        "mention_roles": mentions.roles.iter().map(u64::to_string).collect::<Vec<_>>(),
+        "attachments": [],
+        "embeds": [],
+        "components": [],
+        "pinned": false,
+        "type": 0,
+        "flags": 0,
+        "nonce": id.to_string(),
+    });
+    if let Some(guild_id) = guild {
+        message["guild_id"] = json!(guild_id.to_string());
+        let mut member = member_json(author);
+        if let Some(fields) = member.as_object_mut() {
+            fields.remove("user");
+        }
+        message["member"] = member;
+    }
+    message
+}
+
+/// GUILD_CREATE data: a small guild owned by the application owner, with the `@everyone` role
+/// (all permissions), the bot as its one member, `channels` (without `guild_id`, as Discord
+/// sends them there) and active `threads`.
+fn guild_create_json(shared: &Shared, guild: u64, channels: &[&Value], threads: &[&Value]) -> Value {
+    let channels: Vec<Value> = channels
+        .iter()
+        .map(|c| {
+            let mut c = (*c).clone();
+            if let Some(fields) = c.as_object_mut() {
+                fields.remove("guild_id");
+            }
+            c
+        })
+        .collect();
+    let mut guild_json = json!({
+        "id": guild.to_string(),
+        "name": format!("guild-{guild}"),
+        "icon": null,
+        "icon_hash": null,
+        "splash": null,
+        "discovery_splash": null,
+        "owner_id": shared.owner.id.to_string(),
+        "afk_channel_id": null,
+        "afk_timeout": 300,
+        "widget_enabled": false,
+        "widget_channel_id": null,
+        "verification_level": 0,
+        "default_message_notifications": 1,
+        "explicit_content_filter": 0,
+        "roles": [{
+            "id": guild.to_string(),
+            "name": "@everyone",
+            "color": 0,
+            "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+            "hoist": false,
+            "icon": null,
+            "unicode_emoji": null,
+            "position": 0,
+            "permissions": ALL_PERMISSIONS,
+            "managed": false,
+            "mentionable": false,
+            "flags": 0,
+        }],
+        "emojis": [],
+        "features": [],
+        "mfa_level": 0,
+        "application_id": null,
+        "system_channel_id": null,
+        "system_channel_flags": 0,
+        "rules_channel_id": null,
+        "max_presences": null,
+        "max_members": 500_000,
+        "vanity_url_code": null,
+        "description": null,
+        "banner": null,
+        "premium_tier": 0,
+        "premium_subscription_count": 0,
+        "preferred_locale": "en-US",
+        "public_updates_channel_id": null,
+        "max_video_channel_users": 25,
+        "max_stage_video_channel_users": 50,
+        "nsfw_level": 0,
+        "stickers": [],
+        "premium_progress_bar_enabled": false,
+        "safety_alerts_channel_id": null,
+        "incidents_data": null,
+    });
+    // GUILD_CREATE's extra fields (one `json!` would exceed the macro recursion limit)
+    let extra = json!({
+        "joined_at": "2024-01-01T00:00:00.000000+00:00",
+        "large": false,
+        "unavailable": false,
+        "member_count": 1,
+        "voice_states": [],
+        "members": [member_json(&shared.bot)],
+        "channels": channels,
+        "threads": threads,
+        "presences": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "soundboard_sounds": [],
+    });
+    if let (Some(fields), Value::Object(extra)) = (guild_json.as_object_mut(), extra) {
+        fields.extend(extra);
+    }
+    guild_json
 }
 
 impl Drop for FakeDiscord {
@@ -832,6 +1173,39 @@ impl FakeDiscordView<'_> {
             .filter_map(|id| rest.messages.get(id).cloned())
             .collect()
     }
+
+    /// Messages the bot created through REST in `channel`, edits applied.
+    pub fn messages_in(&self, channel: u64) -> Vec<Value> {
+        messages_in(&self.shared.rest(), channel)
+    }
+}
+
+fn messages_in(rest: &RestState, channel: u64) -> Vec<Value> {
+    let channel = channel.to_string();
+    rest.sent
+        .iter()
+        .filter_map(|id| rest.messages.get(id))
+        .filter(|m| m["channel_id"].as_str() == Some(channel.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// Violations one per paragraph, for panics.
+fn listing(violations: &[SpecViolation]) -> String {
+    violations
+        .iter()
+        .map(|v| {
+            format!(
+                "{} {} (spec: {}):\n    {}\n    body: {}",
+                v.method,
+                v.path,
+                v.operation.as_deref().unwrap_or("no operation"),
+                v.errors.join("\n    "),
+                v.body
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Shared {
@@ -857,6 +1231,20 @@ impl Shared {
         self.changes.send_modify(|n| *n += 1);
     }
 
+    /// See [`FakeDiscord::dispatch`]. Must not be called with the REST lock held.
+    fn dispatch(&self, event: &str, data: Value) {
+        if event == "INTERACTION_CREATE" {
+            self.start_ack_deadlines(data["token"].as_str().map(str::to_string));
+        }
+        let mut gateway = self.gateway();
+        match gateway.current {
+            Some(connection) => {
+                gateway.send_dispatch(connection, event, data);
+            }
+            None => gateway.pending.push((event.to_string(), data)),
+        }
+    }
+
     fn application_json(&self) -> Value {
         json!({
             "id": self.application_id.to_string(),
@@ -878,6 +1266,11 @@ impl Shared {
             "tags": [],
             "approximate_guild_count": 1,
             "integration_types_config": {"0": {}},
+            "flags_new": "0",
+            "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0,
+            "explicit_content_filter": 0,
+            "eligible_oauth2_scopes": ["bot", "applications.commands"],
         })
     }
 
@@ -893,44 +1286,63 @@ impl Shared {
 
 // ---- REST ----
 
-/// What a route answers: a status and an optional JSON body; `unknown` marks unrouted requests.
+/// What a route answers: a status and an optional JSON body; `unknown` marks unrouted requests;
+/// `dispatches` are sent on the gateway once the REST state is unlocked.
 struct Reply {
     status: u16,
     body: Option<Value>,
     unknown: bool,
+    dispatches: Vec<(String, Value)>,
 }
 
 impl Reply {
-    fn json(body: Value) -> Reply {
+    fn with_status(status: u16, body: Option<Value>) -> Reply {
         Reply {
-            status: 200,
-            body: Some(body),
+            status,
+            body,
             unknown: false,
+            dispatches: Vec::new(),
         }
+    }
+
+    fn json(body: Value) -> Reply {
+        Reply::with_status(200, Some(body))
+    }
+
+    fn created(body: Value) -> Reply {
+        Reply::with_status(201, Some(body))
     }
 
     fn no_content() -> Reply {
-        Reply {
-            status: 204,
-            body: None,
-            unknown: false,
-        }
+        Reply::with_status(204, None)
     }
 
     fn error(status: u16, code: u64, message: &str) -> Reply {
-        Reply {
-            status,
-            body: Some(json!({"message": message, "code": code})),
-            unknown: false,
-        }
+        Reply::with_status(status, Some(json!({"message": message, "code": code})))
+    }
+
+    /// Discord's 400 50035 "Invalid Form Body", with `field`'s error in Discord's nesting.
+    fn invalid_form(field: &str, code: &str, message: &str) -> Reply {
+        Reply::with_status(
+            400,
+            Some(json!({
+                "message": "Invalid Form Body",
+                "code": 50035,
+                "errors": {field: {"_errors": [{"code": code, "message": message}]}},
+            })),
+        )
     }
 
     fn unknown() -> Reply {
         Reply {
-            status: 404,
-            body: Some(json!({"message": "404: Not Found", "code": 0})),
             unknown: true,
+            ..Reply::with_status(404, Some(json!({"message": "404: Not Found", "code": 0})))
         }
+    }
+
+    fn dispatching(mut self, event: &str, data: Value) -> Reply {
+        self.dispatches.push((event.to_string(), data));
+        self
     }
 
     fn injected(status: u16) -> Reply {
@@ -943,11 +1355,7 @@ impl Reply {
             body["retry_after"] = json!(0.0);
             body["global"] = json!(false);
         }
-        Reply {
-            status,
-            body: Some(body),
-            unknown: false,
-        }
+        Reply::with_status(status, Some(body))
     }
 }
 
@@ -977,10 +1385,13 @@ async fn handle_rest(
 
     let mut violation = None;
     if let Some(api_path) = path.strip_prefix("/api/v10") {
-        let (check_method, check_path, check_body) = (method.clone(), api_path.to_string(), body.clone());
-        let checked = tokio::task::spawn_blocking(move || spec::check(&check_method, &check_path, &check_body))
-            .await
-            .unwrap_or_else(|error| Err((None, vec![format!("the validator panicked: {error}")])));
+        let (check_method, check_path, check_query, check_body) =
+            (method.clone(), api_path.to_string(), query.clone(), body.clone());
+        let checked = tokio::task::spawn_blocking(move || {
+            spec::check(&check_method, &check_path, check_query.as_deref(), &check_body)
+        })
+        .await
+        .unwrap_or_else(|error| Err((None, vec![format!("the validator panicked: {error}")])));
         let mut errors = body_problem.into_iter().collect::<Vec<_>>();
         let mut operation = None;
         if let Err((template, problems)) = checked {
@@ -998,7 +1409,7 @@ async fn handle_rest(
         }
     }
 
-    let reply = {
+    let mut reply = {
         let mut rest = shared.rest();
         let injected = rest
             .failures
@@ -1009,11 +1420,11 @@ async fn handle_rest(
                 failure.remaining -= 1;
                 Reply::injected(failure.status)
             }
-            None => route(&shared, &mut rest, &method, &path, &body),
+            None => route(&shared, &mut rest, &method, &path, query.as_deref(), &body),
         };
         let recorded = Recorded {
-            method,
-            path,
+            method: method.clone(),
+            path: path.clone(),
             query,
             headers,
             body,
@@ -1026,7 +1437,29 @@ async fn handle_rest(
         rest.violations.extend(violation);
         reply
     };
+    for (event, data) in std::mem::take(&mut reply.dispatches) {
+        shared.dispatch(&event, data);
+    }
     shared.changed();
+
+    if let (Some(api_path), Some(answer), false) = (path.strip_prefix("/api/v10"), &reply.body, reply.unknown) {
+        let (check_method, check_path, check_body, status) =
+            (method.clone(), api_path.to_string(), answer.clone(), reply.status);
+        let checked =
+            tokio::task::spawn_blocking(move || spec::check_response(&check_method, &check_path, status, &check_body))
+                .await
+                .unwrap_or_else(|error| Err((None, vec![format!("the validator panicked: {error}")])));
+        if let Err((operation, errors)) = checked {
+            shared.rest().response_violations.push(SpecViolation {
+                method: method.clone(),
+                path: path.clone(),
+                operation,
+                errors,
+                body: answer.clone(),
+            });
+            shared.changed();
+        }
+    }
 
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match reply.body {
@@ -1076,7 +1509,7 @@ fn parse_body(content_type: Option<&str>, raw: &[u8]) -> (Value, Option<String>)
     }
 }
 
-fn route(shared: &Shared, rest: &mut RestState, method: &str, path: &str, body: &Value) -> Reply {
+fn route(shared: &Shared, rest: &mut RestState, method: &str, path: &str, query: Option<&str>, body: &Value) -> Reply {
     let Some(api_path) = path.strip_prefix("/api/v10/") else {
         return Reply::unknown();
     };
@@ -1191,9 +1624,9 @@ fn route(shared: &Shared, rest: &mut RestState, method: &str, path: &str, body: 
                 return Reply::error(404, 10008, "Unknown Message");
             }
             match method {
-                "GET" => Reply::json(rest.messages[&message_id].clone()),
+                "GET" => Reply::json(rest_message_json(&rest.messages[&message_id])),
                 "DELETE" => {
-                    rest.messages.remove(&message_id);
+                    remove_message(rest, message_id);
                     Reply::no_content()
                 }
                 _ => {
@@ -1205,27 +1638,55 @@ fn route(shared: &Shared, rest: &mut RestState, method: &str, path: &str, body: 
                 }
             }
         }
+        ("GET", ["channels", channel, "messages"]) if id(channel).is_some() => {
+            list_messages(rest, id(channel).unwrap_or_default(), query.unwrap_or(""))
+        }
+        ("GET", ["channels", channel]) if id(channel).is_some() => {
+            match rest.channels.get(&id(channel).unwrap_or_default()) {
+                Some(known) => Reply::json(known.clone()),
+                None => Reply::error(404, 10003, "Unknown Channel"),
+            }
+        }
+        ("POST", ["channels", channel, "messages", message, "threads"])
+            if id(channel).is_some() && id(message).is_some() =>
+        {
+            let (channel_id, message_id) = (id(channel).unwrap_or_default(), id(message).unwrap_or_default());
+            start_thread_from_message(shared, rest, channel_id, message_id, body)
+        }
+        ("POST", ["channels", channel, "threads"]) if id(channel).is_some() => {
+            start_thread(shared, rest, id(channel).unwrap_or_default(), body)
+        }
         ("POST", ["channels", channel, "typing"]) if id(channel).is_some() => Reply::no_content(),
         ("POST", ["users", "@me", "channels"]) => {
             let Some(recipient) = body["recipient_id"].as_str().and_then(|r| r.parse::<u64>().ok()) else {
-                return Reply::error(400, 50035, "Invalid Form Body");
+                return Reply::invalid_form("recipient_id", "BASE_TYPE_REQUIRED", "This field is required");
             };
+            // Discord answers the same DM channel for the same recipient
+            let recipient_id = recipient.to_string();
+            let existing = rest
+                .channels
+                .values()
+                .find(|c| c["type"] == CHANNEL_DM && c["recipients"][0]["id"].as_str() == Some(recipient_id.as_str()));
+            if let Some(existing) = existing {
+                return Reply::json(existing.clone());
+            }
+            let channel_id = snowflake();
             let user = FakeUser::human(recipient, &format!("user-{recipient}"));
-            Reply::json(json!({
-                "id": snowflake().to_string(),
-                "type": 1,
-                "last_message_id": null,
-                "flags": 0,
-                "recipients": [user.to_json()],
-            }))
+            let channel = dm_channel_json(channel_id, &user);
+            rest.channels.insert(channel_id, channel.clone());
+            Reply::json(channel)
         }
         _ => Reply::unknown(),
     }
 }
 
-/// The guild a channel belongs to, from the interactions and messages the fake built.
+/// The guild a channel belongs to: a known channel's, else from the interactions and messages
+/// the fake built.
 fn guild_of_channel(rest: &RestState, channel_id: u64) -> Option<u64> {
     let channel = channel_id.to_string();
+    if let Some(known) = rest.channels.get(&channel_id) {
+        return snowflake_of(&known["guild_id"]);
+    }
     rest.interactions
         .values()
         .find(|i| i.channel_id == channel_id)
@@ -1253,6 +1714,9 @@ fn command_json(shared: &Shared, existing: &[Value], guild: Option<u64>, request
     let Some(fields) = command.as_object_mut() else {
         return command;
     };
+    if let Some(options) = fields.get_mut("options") {
+        *options = discord_options(options);
+    }
     fields.insert("id".into(), json!(id));
     fields.insert("type".into(), json!(kind));
     fields.insert("application_id".into(), json!(shared.application_id.to_string()));
@@ -1273,6 +1737,31 @@ fn command_json(shared: &Shared, existing: &[Value], guild: Option<u64>, request
         }
     }
     command
+}
+
+/// Command options as Discord answers them: without the `null` fields and empty `choices`,
+/// `options` and `channel_types` that a request may carry.
+fn discord_options(options: &Value) -> Value {
+    let Some(options) = options.as_array() else {
+        return options.clone();
+    };
+    let options = options.iter().map(|option| {
+        let Some(fields) = option.as_object() else {
+            return option.clone();
+        };
+        let kept = fields.iter().filter_map(|(key, value)| match value {
+            Value::Null => None,
+            Value::Array(items)
+                if items.is_empty() && ["choices", "options", "channel_types"].contains(&key.as_str()) =>
+            {
+                None
+            }
+            _ if key == "options" => Some((key.clone(), discord_options(value))),
+            _ => Some((key.clone(), value.clone())),
+        });
+        Value::Object(kept.collect())
+    });
+    Value::Array(options.collect())
 }
 
 fn overwrite_commands(shared: &Shared, existing: &[Value], guild: Option<u64>, body: &Value) -> Vec<Value> {
@@ -1348,7 +1837,7 @@ fn webhook_message(rest: &mut RestState, method: &str, token: &str, message_id: 
     match method {
         "GET" => Reply::json(rest.messages[&message_id].clone()),
         "DELETE" => {
-            rest.messages.remove(&message_id);
+            remove_message(rest, message_id);
             if let Some(interaction) = rest.interactions.get_mut(token) {
                 if interaction.original == Some(message_id) {
                     interaction.original = None;
@@ -1370,6 +1859,19 @@ fn new_message(
     body: &Value,
     kind: u64,
 ) -> Result<Value, Reply> {
+    new_message_with_id(shared, rest, snowflake(), channel_id, guild_id, body, kind)
+}
+
+/// [`new_message`] with a given id (a forum post's starter message has the thread's id).
+fn new_message_with_id(
+    shared: &Shared,
+    rest: &mut RestState,
+    id: u64,
+    channel_id: u64,
+    guild_id: Option<u64>,
+    body: &Value,
+    kind: u64,
+) -> Result<Value, Reply> {
     let mut referenced = Value::Null;
     let mut kind = kind;
     if let Some(reference) = body["message_reference"].as_object() {
@@ -1378,19 +1880,13 @@ fn new_message(
             .and_then(Value::as_str)
             .and_then(|id| id.parse::<u64>().ok());
         match target.and_then(|id| rest.messages.get(&id)) {
-            Some(message) => referenced = message.clone(),
+            Some(message) => referenced = referenced_copy(message),
             None if reference.get("fail_if_not_exists") != Some(&json!(false)) => {
-                return Err(Reply {
-                    status: 400,
-                    body: Some(json!({
-                        "message": "Invalid Form Body",
-                        "code": 50035,
-                        "errors": {"message_reference": {"_errors": [
-                            {"code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "message": "Unknown message"}
-                        ]}},
-                    })),
-                    unknown: false,
-                });
+                return Err(Reply::invalid_form(
+                    "message_reference",
+                    "MESSAGE_REFERENCE_UNKNOWN_MESSAGE",
+                    "Unknown message",
+                ));
             }
             None => {}
         }
@@ -1398,7 +1894,6 @@ fn new_message(
             kind = 19;
         }
     }
-    let id = snowflake();
     let mut message = json!({
         "id": id.to_string(),
         "channel_id": channel_id.to_string(),
@@ -1429,14 +1924,94 @@ fn new_message(
             "type": 0,
             "message_id": referenced["id"],
             "channel_id": referenced["channel_id"],
-            "guild_id": referenced.get("guild_id").cloned().unwrap_or(Value::Null),
         });
+        if !referenced["guild_id"].is_null() {
+            message["message_reference"]["guild_id"] = referenced["guild_id"].clone();
+        }
         message["referenced_message"] = referenced;
     }
     apply_content(&mut message, body, true);
-    rest.messages.insert(id, message.clone());
+    let message = store_message(rest, message);
     rest.sent.push(id);
     Ok(message)
+}
+
+/// A message as `referenced_message` carries it: one level deep, like Discord (the copy keeps
+/// its own `message_reference` but not its `referenced_message`).
+fn referenced_copy(message: &Value) -> Value {
+    let mut copy = message.clone();
+    if let Some(fields) = copy.as_object_mut() {
+        fields.remove("referenced_message");
+    }
+    copy
+}
+
+/// A stored message as Discord's REST answers it: without the gateway-only `guild_id` and
+/// `member`, also in the `referenced_message` it carries.
+fn rest_message_json(message: &Value) -> Value {
+    let mut message = message.clone();
+    if let Some(fields) = message.as_object_mut() {
+        fields.remove("guild_id");
+        fields.remove("member");
+        if let Some(referenced) = fields.get_mut("referenced_message").and_then(Value::as_object_mut) {
+            referenced.remove("guild_id");
+            referenced.remove("member");
+        }
+    }
+    message
+}
+
+/// A snowflake field (`"123"`) as a number; `None` for null, missing or malformed.
+fn snowflake_of(value: &Value) -> Option<u64> {
+    value.as_str().and_then(|id| id.parse().ok())
+}
+
+fn is_thread_kind(kind: u64) -> bool {
+    matches!(
+        kind,
+        CHANNEL_ANNOUNCEMENT_THREAD | CHANNEL_PUBLIC_THREAD | CHANNEL_PRIVATE_THREAD
+    )
+}
+
+/// Remembers a message (built or created through REST) and updates its channel, when known:
+/// `last_message_id` and, in threads, `message_count`, `total_message_sent` and the message's
+/// `position` (0 for a forum post's starter message, which has the thread's id and is not
+/// counted, like Discord). Returns the message as stored.
+fn store_message(rest: &mut RestState, mut message: Value) -> Value {
+    let Some(id) = snowflake_of(&message["id"]) else {
+        return message;
+    };
+    let channel_id = snowflake_of(&message["channel_id"]).unwrap_or_default();
+    if let Some(channel) = rest.channels.get_mut(&channel_id) {
+        channel["last_message_id"] = json!(id.to_string());
+        if channel["type"].as_u64().is_some_and(is_thread_kind) {
+            let mut position = 0;
+            if id != channel_id {
+                position = channel["total_message_sent"].as_u64().unwrap_or(0) + 1;
+                channel["total_message_sent"] = json!(position);
+                channel["message_count"] = json!(channel["message_count"].as_u64().unwrap_or(0) + 1);
+            }
+            message["position"] = json!(position);
+        }
+    }
+    rest.messages.insert(id, message.clone());
+    message
+}
+
+/// Forgets a message, leaving a tombstone (its channel and guild) for replies to it; a thread's
+/// `message_count` goes down (not `total_message_sent`, like Discord). Returns the message.
+fn remove_message(rest: &mut RestState, id: u64) -> Option<Value> {
+    let message = rest.messages.remove(&id)?;
+    let channel_id = snowflake_of(&message["channel_id"]).unwrap_or_default();
+    rest.deleted
+        .insert(id, (channel_id, snowflake_of(&message["guild_id"])));
+    if let Some(channel) = rest.channels.get_mut(&channel_id) {
+        if channel["type"].as_u64().is_some_and(is_thread_kind) && id != channel_id {
+            let count = channel["message_count"].as_u64().unwrap_or(0);
+            channel["message_count"] = json!(count.saturating_sub(1));
+        }
+    }
+    Some(message)
 }
 
 fn edit_message(rest: &mut RestState, message_id: u64, body: &Value) -> Value {
@@ -1460,7 +2035,7 @@ fn edit_message(rest: &mut RestState, message_id: u64, body: &Value) -> Value {
 /// `allowed_mentions` forbids it (no `allowed_mentions` = everything allowed), and a reply pings
 /// its author unless `allowed_mentions` is sent without `replied_user: true`.
 fn apply_content(message: &mut Value, body: &Value, resolve_mentions: bool) {
-    if let Some(content) = body.get("content").filter(|c| !c.is_null()) {
+    if let Some(content) = body.get("content").filter(|c| c.is_string()) {
         message["content"] = content.clone();
     }
     if let Some(embeds) = body.get("embeds").filter(|e| e.is_array()) {
@@ -1557,31 +2132,421 @@ fn member_json(user: &FakeUser) -> Value {
     })
 }
 
-fn guild_channel_json(channel: u64, guild: u64) -> Value {
-    json!({
+/// A guild channel that is not a thread (text, announcement, category, forum, ...) as
+/// `GET /channels/{id}` answers it: no `permissions`, which only interactions carry.
+fn guild_channel_json(channel: u64, guild: u64, kind: u64, parent: Option<u64>, name: &str) -> Value {
+    let mut json = json!({
         "id": channel.to_string(),
-        "type": 0,
+        "type": kind,
         "guild_id": guild.to_string(),
-        "name": "general",
+        "name": name,
         "position": 0,
-        "parent_id": null,
+        "parent_id": parent.map(|p| p.to_string()),
+        "permission_overwrites": [],
         "nsfw": false,
         "topic": null,
         "last_message_id": null,
         "rate_limit_per_user": 0,
         "flags": 0,
-        "permissions": ALL_PERMISSIONS,
-    })
+    });
+    if matches!(kind, CHANNEL_FORUM | CHANNEL_MEDIA) {
+        json["available_tags"] = json!([]);
+        json["default_reaction_emoji"] = Value::Null;
+        json["default_sort_order"] = Value::Null;
+        json["default_forum_layout"] = json!(0);
+        json["default_thread_rate_limit_per_user"] = json!(0);
+    }
+    json
+}
+
+/// What a thread is started with.
+struct ThreadSpec<'a> {
+    id: u64,
+    kind: u64,
+    guild: u64,
+    parent: u64,
+    owner: u64,
+    name: &'a str,
+    auto_archive_minutes: u64,
+    rate_limit_per_user: u64,
+    /// Forum and media posts carry `applied_tags`.
+    tags: Option<Value>,
+}
+
+/// A new thread as Discord renders it: its creator is its one member, no messages yet,
+/// `thread_metadata` open and unlocked, archive timestamp = creation time.
+fn thread_json(thread: &ThreadSpec<'_>) -> Value {
+    let now = now_timestamp();
+    let mut json = json!({
+        "id": thread.id.to_string(),
+        "type": thread.kind,
+        "guild_id": thread.guild.to_string(),
+        "parent_id": thread.parent.to_string(),
+        "owner_id": thread.owner.to_string(),
+        "name": thread.name,
+        "last_message_id": null,
+        "last_pin_timestamp": null,
+        "rate_limit_per_user": thread.rate_limit_per_user,
+        "flags": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "total_message_sent": 0,
+        "thread_metadata": {
+            "archived": false,
+            "auto_archive_duration": thread.auto_archive_minutes,
+            "archive_timestamp": now,
+            "locked": false,
+            "create_timestamp": now,
+        },
+    });
+    if thread.kind == CHANNEL_PRIVATE_THREAD {
+        json["thread_metadata"]["invitable"] = json!(true);
+    }
+    if let Some(tags) = &thread.tags {
+        json["applied_tags"] = tags.clone();
+    }
+    json
+}
+
+/// THREAD_CREATE data for a thread just created: the channel plus `newly_created: true`.
+fn thread_create_json(thread: &Value) -> Value {
+    let mut data = thread.clone();
+    data["newly_created"] = json!(true);
+    data
 }
 
 fn dm_channel_json(channel: u64, user: &FakeUser) -> Value {
+    dm_channel_with(channel, user.to_json())
+}
+
+/// A DM channel with `recipient` (a user object).
+fn dm_channel_with(channel: u64, recipient: Value) -> Value {
     json!({
         "id": channel.to_string(),
-        "type": 1,
+        "type": CHANNEL_DM,
         "last_message_id": null,
         "flags": 0,
-        "recipients": [user.to_json()],
+        "recipients": [recipient],
     })
+}
+
+/// Registers a channel the fake's builders imply, unless known: a text channel named `general`
+/// in `guild`, or a DM with `user` when there is no guild.
+fn ensure_channel(rest: &mut RestState, channel: u64, guild: Option<u64>, user: &FakeUser) {
+    rest.channels.entry(channel).or_insert_with(|| match guild {
+        Some(guild) => guild_channel_json(channel, guild, CHANNEL_TEXT, None, "general"),
+        None => dm_channel_json(channel, user),
+    });
+}
+
+/// Whether the channel exists for Discord: known, or holding messages the fake saw.
+fn channel_exists(rest: &RestState, channel_id: u64) -> bool {
+    let channel = channel_id.to_string();
+    rest.channels.contains_key(&channel_id)
+        || rest
+            .messages
+            .values()
+            .any(|m| m["channel_id"].as_str() == Some(channel.as_str()))
+}
+
+/// A thread's name, auto-archive duration and slowmode from a start-thread body, validated like
+/// Discord (400 50035 naming the field). `default_archive` applies when the body has none.
+fn thread_options(body: &Value, default_archive: u64) -> Result<(String, u64, u64), Reply> {
+    let name = match &body["name"] {
+        Value::String(name) if (1..=100).contains(&name.chars().count()) => name.clone(),
+        Value::String(_) => {
+            return Err(Reply::invalid_form(
+                "name",
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.",
+            ))
+        }
+        Value::Null => {
+            return Err(Reply::invalid_form(
+                "name",
+                "BASE_TYPE_REQUIRED",
+                "This field is required",
+            ))
+        }
+        _ => {
+            return Err(Reply::invalid_form(
+                "name",
+                "STRING_TYPE_CONVERT",
+                "Could not interpret as string.",
+            ))
+        }
+    };
+    let auto_archive = match &body["auto_archive_duration"] {
+        Value::Null => default_archive,
+        value => match value.as_u64() {
+            Some(minutes @ (60 | 1440 | 4320 | 10080)) => minutes,
+            _ => {
+                return Err(Reply::invalid_form(
+                    "auto_archive_duration",
+                    "BASE_TYPE_CHOICES",
+                    "Value must be one of {60, 1440, 4320, 10080}.",
+                ))
+            }
+        },
+    };
+    let rate_limit = match &body["rate_limit_per_user"] {
+        Value::Null => 0,
+        value => match value.as_u64() {
+            Some(seconds @ 0..=21_600) => seconds,
+            _ => {
+                return Err(Reply::invalid_form(
+                    "rate_limit_per_user",
+                    "NUMBER_TYPE_MAX",
+                    "int value should be less than or equal to 21600.",
+                ))
+            }
+        },
+    };
+    Ok((name, auto_archive, rate_limit))
+}
+
+/// `POST /channels/{channel}/messages/{message}/threads`: the thread takes the message's id, the
+/// message gets `thread`, THREAD_CREATE goes to the current session.
+fn start_thread_from_message(
+    shared: &Shared,
+    rest: &mut RestState,
+    channel_id: u64,
+    message_id: u64,
+    body: &Value,
+) -> Reply {
+    let channel = channel_id.to_string();
+    let Some(message) = rest
+        .messages
+        .get(&message_id)
+        .filter(|m| m["channel_id"].as_str() == Some(channel.as_str()))
+    else {
+        return if channel_exists(rest, channel_id) {
+            Reply::error(404, 10008, "Unknown Message")
+        } else {
+            Reply::error(404, 10003, "Unknown Channel")
+        };
+    };
+    let already = !message["thread"].is_null() || rest.channels.contains_key(&message_id);
+    let parent = rest.channels.get(&channel_id);
+    let parent_kind = parent.and_then(|c| c["type"].as_u64()).unwrap_or(CHANNEL_TEXT);
+    let default_archive = parent
+        .and_then(|c| c["default_auto_archive_duration"].as_u64())
+        .unwrap_or(DEFAULT_AUTO_ARCHIVE_MINUTES);
+    let guild = guild_of_channel(rest, channel_id);
+    let Some(guild) = guild.filter(|_| matches!(parent_kind, CHANNEL_TEXT | CHANNEL_ANNOUNCEMENT)) else {
+        return Reply::error(400, 50024, "Cannot execute action on this channel type");
+    };
+    if already {
+        return Reply::error(400, 160004, "A thread has already been created for this message");
+    }
+    let (name, auto_archive_minutes, rate_limit_per_user) = match thread_options(body, default_archive) {
+        Ok(options) => options,
+        Err(reply) => return reply,
+    };
+    let kind = if parent_kind == CHANNEL_ANNOUNCEMENT {
+        CHANNEL_ANNOUNCEMENT_THREAD
+    } else {
+        CHANNEL_PUBLIC_THREAD
+    };
+    let thread = thread_json(&ThreadSpec {
+        id: message_id,
+        kind,
+        guild,
+        parent: channel_id,
+        owner: shared.bot.id,
+        name: &name,
+        auto_archive_minutes,
+        rate_limit_per_user,
+        tags: None,
+    });
+    rest.channels.insert(message_id, thread.clone());
+    rest.threads_created.push(message_id);
+    if let Some(message) = rest.messages.get_mut(&message_id) {
+        message["thread"] = thread.clone();
+    }
+    let created = thread_create_json(&thread);
+    Reply::created(thread).dispatching("THREAD_CREATE", created)
+}
+
+/// `POST /channels/{channel}/threads`: a thread without a starter message in a text channel
+/// (`type` 10, 11 or 12; Discord's default is 12, private), or a post in a forum or media channel,
+/// whose required `message` becomes the starter message with the thread's id; either way
+/// THREAD_CREATE goes to the current session.
+fn start_thread(shared: &Shared, rest: &mut RestState, channel_id: u64, body: &Value) -> Reply {
+    if !channel_exists(rest, channel_id) {
+        return Reply::error(404, 10003, "Unknown Channel");
+    }
+    let parent = rest.channels.get(&channel_id);
+    let parent_kind = parent.and_then(|c| c["type"].as_u64()).unwrap_or(CHANNEL_TEXT);
+    let default_archive = parent
+        .and_then(|c| c["default_auto_archive_duration"].as_u64())
+        .unwrap_or(DEFAULT_AUTO_ARCHIVE_MINUTES);
+    let allowed = matches!(
+        parent_kind,
+        CHANNEL_TEXT | CHANNEL_ANNOUNCEMENT | CHANNEL_FORUM | CHANNEL_MEDIA
+    );
+    let Some(guild) = guild_of_channel(rest, channel_id).filter(|_| allowed) else {
+        return Reply::error(400, 50024, "Cannot execute action on this channel type");
+    };
+    let (name, auto_archive_minutes, rate_limit_per_user) = match thread_options(body, default_archive) {
+        Ok(options) => options,
+        Err(reply) => return reply,
+    };
+    let id = snowflake();
+    let post = matches!(parent_kind, CHANNEL_FORUM | CHANNEL_MEDIA);
+    let kind = if post {
+        CHANNEL_PUBLIC_THREAD
+    } else {
+        match &body["type"] {
+            Value::Null => CHANNEL_PRIVATE_THREAD,
+            value => match value.as_u64() {
+                Some(kind) if is_thread_kind(kind) => kind,
+                _ => return Reply::invalid_form("type", "BASE_TYPE_CHOICES", "Value must be one of {10, 11, 12}."),
+            },
+        }
+    };
+    let starter = body.get("message").filter(|m| m.is_object());
+    if post && starter.is_none() {
+        return Reply::invalid_form("message", "BASE_TYPE_REQUIRED", "This field is required");
+    }
+    let tags = post.then(|| body["applied_tags"].as_array().cloned().map_or(json!([]), Value::Array));
+    let thread = thread_json(&ThreadSpec {
+        id,
+        kind,
+        guild,
+        parent: channel_id,
+        owner: shared.bot.id,
+        name: &name,
+        auto_archive_minutes,
+        rate_limit_per_user,
+        tags,
+    });
+    rest.channels.insert(id, thread);
+    let answer = match starter {
+        Some(starter) => match new_message_with_id(shared, rest, id, id, Some(guild), starter, 0) {
+            Ok(message) => {
+                let mut thread = rest.channels[&id].clone();
+                thread["message"] = rest_message_json(&message);
+                thread
+            }
+            Err(reply) => {
+                rest.channels.remove(&id);
+                return reply;
+            }
+        },
+        None => rest.channels[&id].clone(),
+    };
+    rest.threads_created.push(id);
+    let created = thread_create_json(&rest.channels[&id]);
+    Reply::created(answer).dispatching("THREAD_CREATE", created)
+}
+
+/// `GET /channels/{channel}/messages`: the channel's messages newest first, at most `limit`
+/// (1–100, default 50), before, after or around a message id (at most one applies, `around`
+/// first), in the REST form.
+fn list_messages(rest: &RestState, channel_id: u64, query: &str) -> Reply {
+    let pairs = query_pairs(query);
+    let param = |name: &str| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let limit = match param("limit").map(str::parse::<i64>) {
+        None => DEFAULT_MESSAGE_PAGE,
+        Some(Ok(limit @ 1..=100)) => limit as usize,
+        Some(Ok(limit)) if limit < 1 => {
+            return Reply::invalid_form(
+                "limit",
+                "NUMBER_TYPE_MIN",
+                "int value should be greater than or equal to 1.",
+            )
+        }
+        Some(Ok(_)) => {
+            return Reply::invalid_form(
+                "limit",
+                "NUMBER_TYPE_MAX",
+                "int value should be less than or equal to 100.",
+            )
+        }
+        Some(Err(_)) => return Reply::invalid_form("limit", "NUMBER_TYPE_COERCE", "Value is not int."),
+    };
+    let mut anchors = Vec::new();
+    for name in ["around", "before", "after"] {
+        match param(name).map(str::parse::<u64>) {
+            None => {}
+            Some(Ok(id)) => anchors.push((name, id)),
+            Some(Err(_)) => return Reply::invalid_form(name, "NUMBER_TYPE_COERCE", "Value is not snowflake."),
+        }
+    }
+    if !channel_exists(rest, channel_id) {
+        return Reply::error(404, 10003, "Unknown Channel");
+    }
+    let channel = channel_id.to_string();
+    let mut ids: Vec<u64> = rest
+        .messages
+        .iter()
+        .filter(|(_, m)| m["channel_id"].as_str() == Some(channel.as_str()))
+        .map(|(id, _)| *id)
+        .collect();
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    let page: Vec<u64> = match anchors.first() {
+        None => ids.into_iter().take(limit).collect(),
+        Some(("before", before)) => ids.into_iter().filter(|id| id < before).take(limit).collect(),
+        Some(("after", after)) => {
+            let newer: Vec<u64> = ids.into_iter().filter(|id| id > after).collect();
+            let skip = newer.len().saturating_sub(limit);
+            newer.into_iter().skip(skip).collect()
+        }
+        Some((_, around)) => {
+            let newer: Vec<u64> = ids.iter().copied().filter(|id| id > around).collect();
+            let newer_count = (limit / 2).min(newer.len());
+            let older = ids.iter().copied().filter(|id| id <= around).take(limit - newer_count);
+            newer[newer.len() - newer_count..]
+                .iter()
+                .copied()
+                .chain(older)
+                .collect()
+        }
+    };
+    Reply::json(Value::Array(
+        page.iter().map(|id| rest_message_json(&rest.messages[id])).collect(),
+    ))
+}
+
+/// A query string's `name=value` pairs, decoded.
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(name), percent_decode(value))
+        })
+        .collect()
+}
+
+/// `%XX` escapes and `+` decoded; malformed escapes are kept as they are.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| text.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (bytes[i], escaped) {
+            (_, Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (b'+', None) => {
+                decoded.push(b' ');
+                i += 1;
+            }
+            (byte, None) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 // ---- Gateway ----
@@ -1736,12 +2701,17 @@ mod spec {
         segments: Vec<String>,
         body_schema: Option<Value>,
         body_required: bool,
+        /// Query parameters the operation (or its path) declares: name, required, schema.
+        query: Vec<(String, bool, Value)>,
+        /// JSON response schemas by status key (`200`, `201`, `4XX`, ...).
+        responses: Vec<(String, Value)>,
     }
 
     struct Spec {
         registry: jsonschema::Registry<'static>,
         operations: Vec<Operation>,
-        validators: Mutex<HashMap<usize, Result<Arc<jsonschema::Validator>, String>>>,
+        /// Compiled schemas by key (`body 3`, `query 3 limit`, `response 3 200`).
+        validators: Mutex<HashMap<String, Result<Arc<jsonschema::Validator>, String>>>,
     }
 
     fn spec() -> &'static Spec {
@@ -1757,6 +2727,27 @@ mod spec {
                     }
                     let request_body = &operation["requestBody"];
                     let body_schema = request_body["content"]["application/json"]["schema"].clone();
+                    let query = item["parameters"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .chain(operation["parameters"].as_array().into_iter().flatten())
+                        .filter(|p| p["in"] == "query")
+                        .filter_map(|p| {
+                            let name = p["name"].as_str()?.to_string();
+                            let required = p["required"].as_bool().unwrap_or(false);
+                            Some((name, required, absolute_refs(p["schema"].clone())))
+                        })
+                        .collect();
+                    let responses = operation["responses"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|(status, response)| {
+                            let schema = response["content"]["application/json"]["schema"].clone();
+                            (!schema.is_null()).then(|| (status.clone(), absolute_refs(schema)))
+                        })
+                        .collect();
                     operations.push(Operation {
                         method: method.to_ascii_uppercase(),
                         template: template.clone(),
@@ -1767,6 +2758,8 @@ mod spec {
                             .collect(),
                         body_schema: (!body_schema.is_null()).then(|| absolute_refs(body_schema)),
                         body_required: request_body["required"].as_bool().unwrap_or(false),
+                        query,
+                        responses,
                     });
                 }
             }
@@ -1822,8 +2815,45 @@ mod spec {
             .map(|(index, _)| index)
     }
 
-    /// Checks a body against the spec; `Err((template, errors))` when it does not conform.
-    pub(super) fn check(method: &str, path: &str, body: &Value) -> Result<(), (Option<String>, Vec<String>)> {
+    /// A compiled validator for `schema`, cached under `key`.
+    fn validator(spec: &Spec, key: String, schema: &Value) -> Result<Arc<jsonschema::Validator>, String> {
+        let mut validators = spec.validators.lock().unwrap_or_else(|p| p.into_inner());
+        validators
+            .entry(key)
+            .or_insert_with_key(|key| {
+                jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .with_registry(&spec.registry)
+                    .build(schema)
+                    .map(Arc::new)
+                    .map_err(|e| format!("the spec's schema ({key}) does not compile: {e}"))
+            })
+            .clone()
+    }
+
+    /// Every error `validator` finds in `instance`, one line each, prefixed with `at`.
+    fn errors_of(validator: &jsonschema::Validator, at: &str, instance: &Value) -> Vec<String> {
+        validator
+            .iter_errors(instance)
+            .map(|error| {
+                format!(
+                    "{at}at '{}': {} (schema {})",
+                    error.instance_path(),
+                    error,
+                    error.schema_path()
+                )
+            })
+            .collect()
+    }
+
+    /// Checks a request's body and its query parameters (those the operation declares; Discord
+    /// ignores others) against the spec; `Err((template, errors))` when they do not conform.
+    pub(super) fn check(
+        method: &str,
+        path: &str,
+        query: Option<&str>,
+        body: &Value,
+    ) -> Result<(), (Option<String>, Vec<String>)> {
         let spec = spec();
         let Some(index) = find(spec, method, path) else {
             return if body.is_null() {
@@ -1837,61 +2867,96 @@ mod spec {
         };
         let operation = &spec.operations[index];
         let template = Some(operation.template.clone());
-        let Some(schema) = &operation.body_schema else {
-            return if body.is_null() {
-                Ok(())
-            } else {
-                Err((
-                    template,
-                    vec!["the operation takes no JSON body, but one was sent".to_string()],
-                ))
-            };
-        };
-        if body.is_null() {
-            return if operation.body_required {
-                Err((
-                    template,
-                    vec!["the operation requires a JSON body, but none was sent".to_string()],
-                ))
-            } else {
-                Ok(())
-            };
+        let mut errors = check_query(spec, index, query.unwrap_or(""));
+        match &operation.body_schema {
+            None if !body.is_null() => errors.push("the operation takes no JSON body, but one was sent".to_string()),
+            None => {}
+            Some(_) if body.is_null() && operation.body_required => {
+                errors.push("the operation requires a JSON body, but none was sent".to_string())
+            }
+            Some(_) if body.is_null() => {}
+            Some(schema) => match validator(spec, format!("body {index}"), schema) {
+                Ok(validator) => errors.extend(errors_of(&validator, "", body)),
+                Err(error) => errors.push(error),
+            },
         }
-        let validator = {
-            let mut validators = spec.validators.lock().unwrap_or_else(|p| p.into_inner());
-            validators
-                .entry(index)
-                .or_insert_with(|| {
-                    jsonschema::options()
-                        .with_draft(jsonschema::Draft::Draft202012)
-                        .with_registry(&spec.registry)
-                        .build(schema)
-                        .map(Arc::new)
-                        .map_err(|e| {
-                            format!(
-                                "the spec's schema for {method} {} does not compile: {e}",
-                                operation.template
-                            )
-                        })
-                })
-                .clone()
-        };
-        let validator = validator.map_err(|e| (template.clone(), vec![e]))?;
-        let errors: Vec<String> = validator
-            .iter_errors(body)
-            .map(|error| {
-                format!(
-                    "at '{}': {} (schema {})",
-                    error.instance_path(),
-                    error,
-                    error.schema_path()
-                )
-            })
-            .collect();
         if errors.is_empty() {
             Ok(())
         } else {
             Err((template, errors))
+        }
+    }
+
+    /// Checks the declared query parameters. Query values are strings; a value passes when the
+    /// string, or the number or boolean it spells, matches the parameter's schema.
+    fn check_query(spec: &Spec, index: usize, query: &str) -> Vec<String> {
+        let pairs = query_pairs(query);
+        let mut errors = Vec::new();
+        for (name, required, schema) in &spec.operations[index].query {
+            let mut values = pairs.iter().filter(|(n, _)| n == name).peekable();
+            if values.peek().is_none() && *required {
+                errors.push(format!("the required query parameter '{name}' is missing"));
+            }
+            let validator = match validator(spec, format!("query {index} {name}"), schema) {
+                Ok(validator) => validator,
+                Err(error) => {
+                    errors.push(error);
+                    continue;
+                }
+            };
+            for (_, raw) in values {
+                let mut candidates = Vec::new();
+                if let Ok(number) = raw.parse::<i64>() {
+                    candidates.push(json!(number));
+                } else if let Ok(number) = raw.parse::<f64>() {
+                    candidates.push(json!(number));
+                }
+                if let Ok(flag) = raw.parse::<bool>() {
+                    candidates.push(json!(flag));
+                }
+                candidates.push(Value::String(raw.clone()));
+                if !candidates.iter().any(|c| validator.is_valid(c)) {
+                    errors.extend(errors_of(
+                        &validator,
+                        &format!("query parameter '{name}' "),
+                        &candidates[0],
+                    ));
+                }
+            }
+        }
+        errors
+    }
+
+    /// Checks one of the fake's own JSON answers against the operation's response schema for
+    /// `status` (exact, else `2XX`/`4XX`-style); no schema there means nothing to check.
+    pub(super) fn check_response(
+        method: &str,
+        path: &str,
+        status: u16,
+        body: &Value,
+    ) -> Result<(), (Option<String>, Vec<String>)> {
+        let spec = spec();
+        let Some(index) = find(spec, method, path) else {
+            return Ok(());
+        };
+        let operation = &spec.operations[index];
+        let (exact, class) = (status.to_string(), format!("{}XX", status / 100));
+        let Some((key, schema)) = operation
+            .responses
+            .iter()
+            .find(|(key, _)| *key == exact)
+            .or_else(|| operation.responses.iter().find(|(key, _)| *key == class))
+        else {
+            return Ok(());
+        };
+        let errors = match validator(spec, format!("response {index} {key}"), schema) {
+            Ok(validator) => errors_of(&validator, "", body),
+            Err(error) => vec![error],
+        };
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err((Some(operation.template.clone()), errors))
         }
     }
 }
