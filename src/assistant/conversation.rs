@@ -179,14 +179,21 @@ impl<K: std::hash::Hash + Eq + Send + Sync + 'static> Store<K> {
         self.len() == 0
     }
 
-    /// An upper bound of the bytes the kept conversations hold (a turn shared by several is
-    /// counted once per conversation), for measuring the bound.
+    /// The bytes the kept conversations hold: each conversation's own data, and each turn
+    /// once however many conversations share it. For measuring the bound.
     pub fn weight(&self) -> usize {
         self.cache.run_pending_tasks();
-        self.cache
-            .iter()
-            .map(|(_, kept)| std::mem::size_of::<Kept>() + kept.turns.iter().map(|t| t.weight()).sum::<usize>())
-            .sum()
+        let mut seen: rustc_hash::FxHashSet<*const Turn> = rustc_hash::FxHashSet::default();
+        let mut bytes = 0;
+        for (_, kept) in self.cache.iter() {
+            bytes += std::mem::size_of::<Kept>() + kept.turns.len() * std::mem::size_of::<Arc<Turn>>();
+            for turn in &kept.turns {
+                if seen.insert(Arc::as_ptr(turn)) {
+                    bytes += turn.weight();
+                }
+            }
+        }
+        bytes
     }
 }
 

@@ -272,3 +272,82 @@ fn the_lead_answers_the_question_that_was_asked() {
     let full = json(&xaas(&["model", "--json", "paas"]));
     assert!(full["sections"].as_array().map_or(0, Vec::len) > 3);
 }
+
+/// `xaas chat` with piped input: each turn is answered as it arrives, read against the
+/// earlier turns, until `/reset` starts a new conversation.
+#[test]
+fn chat_answers_each_turn_as_it_arrives_in_its_conversation() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xaas"))
+        .args(["chat", "--json"])
+        .env_remove("XAAS_KNOWLEDGE_DIR")
+        .env_remove("XAAS_CONFIG")
+        .env_remove("XAAS_LLM_PROVIDER")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the xaas binary runs");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+    let mut turn = |line: &str| -> serde_json::Value {
+        writeln!(stdin, "{line}").expect("write a turn");
+        stdin.flush().expect("flush");
+        // The answer comes back before the next line is written: nothing waits for the end.
+        let answer = lines.next().expect("an answer per turn").expect("readable");
+        serde_json::from_str(&answer).expect("one JSON object per turn")
+    };
+    let first = turn("IaaS 단점이 뭐야?");
+    assert_eq!(
+        first["resolved"], "IaaS 단점이 뭐야?",
+        "a fresh question stands for itself"
+    );
+    assert_eq!(first["about"], serde_json::json!(["iaas"]));
+    assert_eq!(first["aspect"], "cons");
+
+    let second = turn("그럼 PaaS는?");
+    assert_eq!(second["question"], "그럼 PaaS는?");
+    assert_eq!(second["resolved"], "PaaS 단점");
+    assert_eq!(second["about"], serde_json::json!(["paas"]));
+    assert_eq!(second["aspect"], "cons");
+    assert_eq!(second["lang"], "ko");
+
+    let thanks = turn("고마워!");
+    assert_eq!(thanks["kind"], "smalltalk");
+    let third = turn("둘 차이는?");
+    assert_eq!(third["kind"], "compare", "small talk kept the context: {third}");
+    assert_eq!(third["about"], serde_json::json!(["iaas", "paas"]));
+
+    let lunch = turn("점심 뭐 먹지?");
+    assert_eq!(lunch["kind"], "dont_know", "context never turns lunch into PaaS");
+
+    let fresh = turn("/reset\nand its downsides?");
+    assert_eq!(
+        fresh["kind"], "dont_know",
+        "after /reset nothing is left to refer to: {fresh}"
+    );
+    drop(turn);
+    drop(stdin);
+    assert!(child.wait().expect("exits").success());
+}
+
+#[test]
+fn chat_text_says_how_a_follow_up_was_understood() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xaas"))
+        .arg("chat")
+        .env_remove("XAAS_KNOWLEDGE_DIR")
+        .env_remove("XAAS_CONFIG")
+        .env_remove("XAAS_LLM_PROVIDER")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the xaas binary runs");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    writeln!(stdin, "what is FaaS?\nand its downsides?\n/quit\nwhat is SaaS?").expect("write");
+    drop(stdin);
+    let output = child.wait_with_output().expect("exits");
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.contains("(FaaS cons)"), "{text}");
+    assert!(text.contains("FaaS — Cons"), "{text}");
+    assert!(!text.contains("SaaS (Software"), "/quit leaves: {text}");
+}

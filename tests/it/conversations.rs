@@ -197,3 +197,64 @@ fn follow_ups_are_read_against_their_conversation() {
         );
     }
 }
+
+/// The store a front end keeps conversations in stays bounded however many conversations
+/// come: 10,000 at most, each of its last turns, so twice as many conversations cost no more.
+/// Prints what the kept conversations weigh and what the process's memory grew by.
+#[test]
+fn the_conversation_store_stays_bounded_under_10000_conversations() {
+    use std::sync::Arc;
+    use std::time::Duration;
+    use xaas::assistant::Store;
+
+    const MAX: u64 = 10_000;
+    const TURNS: usize = 8;
+    let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge loads"));
+    // The largest turn a conversation keeps: a question and an answer cut to their bounds.
+    let reply = assistant.answer(&Question::new("IaaS 단점이 뭐야?"));
+    let long = "가".repeat(5_000);
+    let mut largest = Turn::of(&long, &reply);
+    largest.answer = long.clone();
+    let largest = Turn::of(&largest.asked, &xaas::assistant::Reply { lead: long, ..reply });
+
+    let resident_kib = || {
+        std::fs::read_to_string("/proc/self/statm")
+            .ok()
+            .and_then(|statm| statm.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map(|pages| pages * 4)
+    };
+    let before = resident_kib();
+    let store: Store<u64> = Store::new(MAX, Duration::from_secs(3600), TURNS);
+    let mut fill = |from: u64, to: u64| {
+        for conversation in from..to {
+            let mut earlier: Vec<Arc<Turn>> = Vec::new();
+            for turn in 0..TURNS as u64 {
+                earlier = store
+                    .add([conversation * 100 + turn], &earlier, largest.clone(), false)
+                    .turns
+                    .clone();
+            }
+            if conversation % 1000 == 0 {
+                store.len();
+            }
+        }
+    };
+    fill(0, 12_000);
+    let weight_at_12k = store.weight();
+    assert!(store.len() <= MAX, "{} kept", store.len());
+    fill(12_000, 24_000);
+    let weight_at_24k = store.weight();
+    let kept = store.len();
+    assert!(kept <= MAX, "{kept} kept");
+    assert!(
+        weight_at_24k as f64 <= weight_at_12k as f64 * 1.1,
+        "twice the conversations, no more memory: {weight_at_12k} → {weight_at_24k} bytes"
+    );
+    println!(
+        "conversation store: {kept} kept of 24,000 × {TURNS} turns of maximal size; kept conversations hold {:.1} MiB; resident memory grew by {} KiB",
+        weight_at_24k as f64 / (1024.0 * 1024.0),
+        before
+            .zip(resident_kib())
+            .map_or("?".to_string(), |(before, after)| after.saturating_sub(before).to_string())
+    );
+}

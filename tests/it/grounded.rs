@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
-use xaas::assistant::{Assistant, Mode, Question, Reply, ReplyKind};
+use xaas::assistant::{Assistant, Mode, Question, Reply, ReplyKind, Turn};
 use xaas::config::{LlmConfig, ProviderKind};
 use xaas::knowledge::KnowledgeBase;
 
@@ -563,4 +563,72 @@ fn logs_can_be_json_lines_without_the_question_or_the_key() {
             .all(|line| !line.to_string().contains("private question")),
         "{logs}"
     );
+}
+
+#[tokio::test]
+async fn a_follow_up_sends_the_earlier_turns_and_is_grounded_in_the_resolved_question() {
+    for provider in PROVIDERS {
+        let fake = FakeLlm::start([Script::answer("PaaS는 특정 플랫폼에 묶일 위험이 있습니다 [paas].")]).await;
+        let config = LlmConfig {
+            history_turns: 1,
+            ..llm_config(provider, &fake)
+        };
+        let assistant = assistant(&config);
+        let first = offline("what is SaaS?");
+        let second = offline("IaaS 단점이 뭐야?");
+        let earlier = vec![
+            Turn::of("what is SaaS?", &first),
+            Turn::of("IaaS 단점이 뭐야?", &second),
+        ];
+        let question = Question::new("그럼 PaaS는?").after(earlier);
+        let reply = tokio::time::timeout(Duration::from_secs(15), assistant.respond(&question, None))
+            .await
+            .expect("an answer within the bound");
+        assert_eq!(reply.mode, Mode::Llm, "{provider}");
+        assert_eq!(reply.resolved.as_deref(), Some("PaaS 단점"));
+        assert_eq!(reply.sources[0].id, "paas", "grounded in the resolved question");
+
+        let request = fake.last_request().expect("one call");
+        let messages = request.body["messages"].as_array().expect("messages").clone();
+        let turns: Vec<(&str, &str)> = messages
+            .iter()
+            .filter(|m| m["role"] != "system")
+            .map(|m| (m["role"].as_str().unwrap_or(""), m["content"].as_str().unwrap_or("")))
+            .collect();
+        // One earlier turn (history_turns = 1): its question and the bot's answer, then the
+        // question as understood, with the facts about PaaS's downsides.
+        assert_eq!(turns.len(), 3, "{provider}: {turns:?}");
+        assert_eq!(turns[0], ("user", "IaaS 단점이 뭐야?"));
+        assert_eq!(turns[1].0, "assistant");
+        assert_eq!(turns[1].1, second.lead, "the bot's answer as it was shown");
+        assert_eq!(turns[2].0, "user");
+        assert!(turns[2].1.contains("PaaS 단점"), "{}", turns[2].1);
+        assert!(turns[2].1.contains("[paas]"), "{}", turns[2].1);
+        assert!(
+            !request.body.to_string().contains("what is SaaS?"),
+            "older turns are left out"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_history_means_no_earlier_messages() {
+    let fake = FakeLlm::start([Script::answer("IaaS는 인프라를 빌려 쓰는 모델입니다 [iaas].")]).await;
+    let config = LlmConfig {
+        history_turns: 0,
+        ..llm_config(ProviderKind::Openai, &fake)
+    };
+    let assistant = assistant(&config);
+    let earlier = vec![Turn::of("what is SaaS?", &offline("what is SaaS?"))];
+    let question = Question::new("IaaS 단점이 뭐야?").after(earlier);
+    let reply = assistant.respond(&question, None).await;
+    assert_eq!(reply.mode, Mode::Llm);
+    let request = fake.last_request().expect("one call");
+    let roles: Vec<&str> = request.body["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| m["role"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(roles, ["system", "user"]);
 }
