@@ -11,7 +11,7 @@ mod questions;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use questions::QUESTIONS;
-use xaas::assistant::{Assistant, Question};
+use xaas::assistant::{Assistant, Question, Turn};
 use xaas::config::{LlmConfig, ProviderKind};
 use xaas::knowledge::{KnowledgeBase, Lang};
 
@@ -31,6 +31,20 @@ fn answer(c: &mut Criterion) {
             }
         })
     });
+}
+
+/// A follow-up read against its conversation: the extra searches of the follow-up reader on
+/// top of the answer to the question it stands for.
+fn follow_up(c: &mut Criterion) {
+    let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge loads"));
+    let first = "IaaS 단점이 뭐야?";
+    let earlier = vec![Turn::of(first, &assistant.answer(&Question::new(first)))];
+    for text in ["그럼 PaaS는?", "and its downsides?", "둘 차이는?", "점심 뭐 먹지?"] {
+        let question = Question::new(text).after(earlier.clone());
+        c.bench_function(&format!("follow-up/{text}"), |b| {
+            b.iter(|| assistant.answer(black_box(&question)))
+        });
+    }
 }
 
 fn load(c: &mut Criterion) {
@@ -102,5 +116,5 @@ fn grounded(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, answer, load, grounded);
+criterion_group!(benches, answer, follow_up, load, grounded);
 criterion_main!(benches);

@@ -13,7 +13,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use xaas::assistant::{Assistant, Mode, Question, Reply};
+use xaas::assistant::{Assistant, Mode, Question, Reply, Turn};
 use xaas::config::{LlmConfig, ProviderKind};
 use xaas::knowledge::{KnowledgeBase, Lang};
 
@@ -164,4 +164,60 @@ async fn whatever_a_real_small_model_writes_the_user_sees_a_clean_answer_or_the_
         .filter(|(_, _, outcome)| outcome.starts_with("llm"))
         .count();
     println!("{llm} llm, {} fallback of {}", tally.len() - llm, tally.len());
+}
+
+/// Conversations through the real model: each follow-up goes with its earlier turns as
+/// earlier messages and is grounded in the question as understood; whatever the model makes
+/// of it, the user sees a clean answer about the resolved entries, or the fallback.
+#[tokio::test]
+async fn follow_ups_through_a_real_small_model_stay_clean_and_on_the_resolved_entries() {
+    let Some(url) = real_url() else { return };
+    let config = LlmConfig {
+        provider: ProviderKind::Openai,
+        base_url: Some(url),
+        model: "smollm2".to_string(),
+        timeout_secs: 120,
+        max_retries: 0,
+        cache_ttl_secs: 0,
+        ..LlmConfig::default()
+    };
+    let client = xaas::llm::connect(&config)
+        .expect("a valid llm config")
+        .expect("a provider is set");
+    let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge")).with_llm(client, &config);
+    let conversations: [(&[&str], &str); 4] = [
+        (&["What is FaaS?", "and its downsides?"], "faas"),
+        (&["IaaS 단점이 뭐야?", "그럼 PaaS는?"], "paas"),
+        (&["What are the pros of SaaS?", "thanks!", "what about IaaS?"], "iaas"),
+        (&["GDPR이 뭐야?", "HIPAA는?", "둘 차이는?"], "gdpr"),
+    ];
+    for (turns, about) in conversations {
+        let mut earlier: Vec<Turn> = Vec::new();
+        let mut last = None;
+        for turn in turns {
+            let question = Question::new(*turn).after(earlier.clone());
+            let reply = tokio::time::timeout(Duration::from_secs(180), assistant.respond(&question, None))
+                .await
+                .expect("an answer within the bound");
+            if reply.kind != xaas::assistant::ReplyKind::SmallTalk {
+                assert_acceptable(turn, &reply, "");
+            }
+            println!(
+                "{turn:?} (resolved {:?}) -> {} {}",
+                reply.resolved,
+                reply.mode.as_str(),
+                reply
+                    .sections
+                    .first()
+                    .map_or("", |s| s.body.as_str())
+                    .chars()
+                    .take(120)
+                    .collect::<String>()
+            );
+            earlier.push(Turn::of(turn, &reply));
+            last = Some(reply);
+        }
+        let last = last.expect("turns were asked");
+        assert!(last.about.iter().any(|id| id == about), "{turns:?}: {:?}", last.about);
+    }
 }
