@@ -22,6 +22,10 @@ use crate::search::{is_other_domain_word, Search};
 /// for the follow-up to be read against the conversation: the off-topic gate's own bar.
 const MIN_KNOWN_SHARE: f32 = 0.5;
 
+/// A turn that names nothing and says at most this many words of its own ("비용은?", "what
+/// about security?") is about what is being discussed.
+const MAX_SHORT_RESIDUAL: usize = 2;
+
 /// Words that point back at what was just discussed.
 const ANAPHORS: &[&str] = &[
     "it", "its", "it's", "itself", "they", "them", "their", "theirs", "this", "that", "these", "those", "both",
@@ -303,9 +307,11 @@ fn resolve(
     let intent = intent::detect(text);
     let named = named(snapshot, search);
     let elliptical = shape.residual == 0;
-    if !(elliptical || shape.marker) || shape.other_domain {
+    let short = shape.residual <= MAX_SHORT_RESIDUAL && shape.known;
+    if !(elliptical || shape.marker || short) || shape.other_domain {
         return None;
     }
+    let follows = elliptical || shape.marker;
     // Words of its own that the knowledge base does not know are judged on their own, unless
     // they only say how two things compare ("그럼 둘 중 뭐가 덜 골치 아파?").
     let compares_what_was_said = shape.which && (shape.anaphor || intent.compare);
@@ -344,9 +350,11 @@ fn resolve(
     }
 
     // "and its downsides?", "비유로 설명해 줘", "what is it?": the aspect of the same entries.
-    if named.is_empty() && (aspect.is_some() || intent.defines) {
+    if named.is_empty() && (aspect.is_some() || intent.defines) && follows {
         let aspect = aspect.or(Some(Aspect::Definition));
-        return Some(if elliptical {
+        // "pros and cons?" asks two aspects, which only the turn's own words say.
+        let several = intent.aspects.iter().filter(|a| **a != Aspect::Definition).count() > 1;
+        return Some(if elliptical && !several {
             phrase(&last, aspect, false, lang)
         } else {
             injected(&last, text, lang)
@@ -360,8 +368,11 @@ fn resolve(
         return Some(phrase(&now, Some(kept), false, lang));
     }
 
-    // "what about security?", "how does it scale?": the question about the same entries.
-    if named.is_empty() && shape.marker && !elliptical {
+    // "what about security?", "how does it scale?", "비용은?": a short question that names
+    // nothing is about what is being discussed, unless it asks which model fits.
+    let asks_for_entry = crate::search::asks_for_entry(&text.to_lowercase());
+    let nothing_else_asked = aspect.is_none() && !intent.defines;
+    if named.is_empty() && !elliptical && (shape.marker || (short && nothing_else_asked)) && !asks_for_entry {
         return Some(injected(&last, text, lang));
     }
     None
@@ -651,6 +662,32 @@ fn injected(entries: &[&Entry], text: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_phrase_reads_back_as_the_entry_and_aspect_it_stands_for() {
+        use crate::assistant::{Assistant, Question};
+        use crate::knowledge::{EntryKind, KnowledgeBase};
+        let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge loads"));
+        let snapshot = assistant.snapshot();
+        let mut wrong = Vec::new();
+        for entry in snapshot
+            .knowledge()
+            .entries()
+            .iter()
+            .filter(|e| e.kind == EntryKind::Model)
+        {
+            for aspect in Aspect::ALL {
+                for lang in [Lang::En, Lang::Ko] {
+                    let text = phrase(&[entry], Some(aspect), false, lang);
+                    let reply = assistant.answer(&Question::new(text.clone()));
+                    if reply.about != [entry.id.clone()] || reply.aspect != Some(aspect) {
+                        wrong.push(format!("{text:?} → {:?} {:?}", reply.about, reply.aspect));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
 
     #[test]
     fn markers_and_fillers_are_told_apart() {

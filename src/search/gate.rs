@@ -73,8 +73,9 @@ fn is_topic_word(word: &Word) -> bool {
         || (word.script == Script::Hangul && word.text.chars().count() < 2))
 }
 
-/// Whether the question asks which entry fits what it describes.
-pub(super) fn asks_for_entry(normalized: &str) -> bool {
+/// Whether the question (lowercased) asks which entry fits what it describes ("which model
+/// …?", "뭐라고 불러?"): in a conversation, such a question is still answered on its own.
+pub fn asks_for_entry(normalized: &str) -> bool {
     WHICH_CUES.iter().any(|cue| normalized.contains(cue))
 }
 

@@ -14,6 +14,6 @@ mod index;
 mod mentions;
 mod scoring;
 
-pub use gate::is_other_domain_word;
+pub use gate::{asks_for_entry, is_other_domain_word};
 pub use index::{FactHit, Field, Hit, Index, Search};
 pub use mentions::{Mention, MentionKind, SharedMention};
