@@ -325,7 +325,6 @@ fn chat_answers_each_turn_as_it_arrives_in_its_conversation() {
         fresh["kind"], "dont_know",
         "after /reset nothing is left to refer to: {fresh}"
     );
-    drop(turn);
     drop(stdin);
     assert!(child.wait().expect("exits").success());
 }

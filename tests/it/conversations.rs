@@ -225,7 +225,7 @@ fn the_conversation_store_stays_bounded_under_10000_conversations() {
     };
     let before = resident_kib();
     let store: Store<u64> = Store::new(MAX, Duration::from_secs(3600), TURNS);
-    let mut fill = |from: u64, to: u64| {
+    let fill = |from: u64, to: u64| {
         for conversation in from..to {
             let mut earlier: Vec<Arc<Turn>> = Vec::new();
             for turn in 0..TURNS as u64 {
