@@ -15,6 +15,8 @@
 //! - [`prompt`]: the grounded prompt templates in `prompts/`.
 //! - [`llm`]: the LLM providers (OpenAI-compatible, Anthropic) behind one trait.
 //! - [`assistant`]: intent, language choice, the offline composer, grounding.
+//! - [`quiz`]: multiple-choice questions generated from the knowledge base (pure: seeded,
+//!   no I/O), and the button ids that find them again.
 //! - [`reload`]: hot reload of the knowledge and prompts folders (file watching, SIGHUP).
 //! - [`discord`]: the Discord bot, a thin adapter over the assistant.
 //! - [`cli`]: the `xaas` command line, a thin adapter over the assistant.
@@ -28,5 +30,6 @@ pub mod knowledge;
 pub mod llm;
 mod located_toml;
 pub mod prompt;
+pub mod quiz;
 pub mod reload;
 pub mod search;

@@ -1,10 +1,12 @@
 //! The `xaas` command line: a thin adapter that parses arguments, builds the one
-//! [`Assistant`], and renders its replies. No answer logic lives here.
+//! [`Assistant`], and renders its replies; `xaas quiz` plays the questions of
+//! [`crate::quiz`] the same way. No answer or question logic lives here.
 
 mod chat;
+mod quiz;
 mod render;
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -80,6 +82,22 @@ enum Command {
         others: Vec<String>,
         #[command(flatten)]
         output: Output,
+    },
+    /// A multiple-choice quiz from the knowledge base: answer each question with 1-4 (typed
+    /// or piped, one answer a line); right or wrong, the explanation and its source, the score.
+    Quiz {
+        /// Language of the questions (default: en).
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+        /// Only questions about this model or topic id (iaas, gdpr, ai-stack, ...).
+        #[arg(long, value_name = "ID")]
+        topic: Option<String>,
+        /// How many questions (1-100).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=100))]
+        count: u16,
+        /// The same seed asks the same questions (default: from the clock; it is printed).
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Load and validate the configuration, knowledge base and prompts, and say what was loaded.
     Check,
@@ -169,6 +187,41 @@ fn with_configured_llm(assistant: Assistant, config: &Config) -> anyhow::Result<
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = load_config(&cli)?;
     let (knowledge, prompts) = reload::load(&sources(&config))?;
+    if let Command::Quiz {
+        lang,
+        topic,
+        count,
+        seed,
+    } = &cli.command
+    {
+        let options = quiz::QuizOptions {
+            lang: lang.unwrap_or(Lang::En),
+            topic: topic.clone(),
+            count: usize::from(*count),
+            seed: seed.unwrap_or_else(quiz::fresh_seed),
+            echo: !io::stdin().is_terminal(),
+        };
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        let played = quiz::play(
+            &crate::quiz::Quiz::build(&knowledge),
+            &options,
+            io::stdin().lock(),
+            &mut out,
+        );
+        return match played {
+            Ok(_) => Ok(ExitCode::SUCCESS),
+            // A closed pipe is no error worth a status of its own.
+            Err(error)
+                if error
+                    .downcast_ref::<io::Error>()
+                    .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) =>
+            {
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(error) => Err(error),
+        };
+    }
     let assistant = Assistant::with_prompts(knowledge, prompts);
     if let Command::Serve = cli.command {
         return serve(&config, assistant);
@@ -294,7 +347,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let _ = writeln!(out, "ok");
         }
         // answered above, before stdout was locked
-        Command::Serve => {}
+        Command::Serve | Command::Quiz { .. } => {}
     }
     // A closed pipe is no error worth a status of its own.
     let _ = out.flush();

@@ -1,4 +1,5 @@
-//! The real `xaas` binary, end to end: answers, JSON, piped questions, names, checks, errors.
+//! The real `xaas` binary, end to end: answers, JSON, piped questions, names, checks, errors,
+//! the quiz with piped answers.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -349,4 +350,127 @@ fn chat_text_says_how_a_follow_up_was_understood() {
     assert!(text.contains("(FaaS cons)"), "{text}");
     assert!(text.contains("FaaS — Cons"), "{text}");
     assert!(!text.contains("SaaS (Software"), "/quit leaves: {text}");
+/// Runs `xaas` with `input` piped to its standard input.
+fn xaas_with_input(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xaas"))
+        .args(args)
+        .env_remove("XAAS_KNOWLEDGE_DIR")
+        .env_remove("XAAS_CONFIG")
+        .env_remove("XAAS_LLM_PROVIDER")
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("xaas starts");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(input.as_bytes())
+        .expect("write the answers");
+    child.wait_with_output().expect("xaas finishes")
+}
+
+/// The quiz's transcript cut into one block per question, from "Question n/m" to its score.
+fn quiz_blocks(text: &str, heading: &str) -> Vec<String> {
+    text.split(&format!("\n{heading}"))
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn quiz_plays_piped_answers_with_explanations_sources_and_a_score() {
+    let output = xaas_with_input(&["quiz", "--seed", "1", "--count", "3"], "1\n2\n3\n");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = stdout(&output);
+    assert!(text.starts_with("xaas quiz: 3 questions, seed 1"), "{text}");
+    let blocks = quiz_blocks(&text, "Question ");
+    assert_eq!(blocks.len(), 3, "{text}");
+    let mut right = 0;
+    for (index, block) in blocks.iter().enumerate() {
+        assert!(block.starts_with(&format!("{}/3\n", index + 1)), "{block}");
+        for choice in 1..=4 {
+            assert_eq!(
+                block.matches(&format!("\n  {choice}) ")).count(),
+                1,
+                "four numbered choices: {block}"
+            );
+        }
+        assert!(
+            block.contains(&format!("> {}\n", index + 1)),
+            "the piped answer is shown: {block}"
+        );
+        let verdicts = block.matches("Right!\n").count() + block.matches("Wrong: the answer is ").count();
+        assert_eq!(verdicts, 1, "{block}");
+        right += block.matches("Right!\n").count();
+        // The verdict, then the explanation, then its source, then the running score.
+        let lines: Vec<&str> = block.lines().collect();
+        let source = lines
+            .iter()
+            .position(|line| line.starts_with("source: "))
+            .unwrap_or_else(|| panic!("a source line: {block}"));
+        let id = lines[source].trim_start_matches("source: ");
+        assert!(
+            !id.is_empty() && id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{id}"
+        );
+        assert!(
+            !lines[source - 1].trim().is_empty(),
+            "an explanation before the source: {block}"
+        );
+        assert!(
+            lines[source + 1].starts_with(&format!("score: {}/{}, streak ", right, index + 1)),
+            "{block}"
+        );
+    }
+    assert!(
+        text.contains(&format!("\nfinal score: {right}/3 (best streak ")),
+        "{text}"
+    );
+    // The same seed is the same quiz.
+    let again = xaas_with_input(&["quiz", "--seed", "1", "--count", "3"], "1\n2\n3\n");
+    assert_eq!(stdout(&again), text);
+}
+
+#[test]
+fn quiz_topic_gdpr_asks_only_about_gdpr_in_either_language() {
+    for (lang, heading, source) in [("en", "Question ", "source: "), ("ko", "문제 ", "출처: ")] {
+        let output = xaas_with_input(
+            &["quiz", "--seed", "1", "--count", "3", "--topic", "gdpr", "--lang", lang],
+            "1\n1\n1\n",
+        );
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let text = stdout(&output);
+        let blocks = quiz_blocks(&text, heading);
+        assert_eq!(blocks.len(), 3, "{text}");
+        for block in &blocks {
+            assert!(block.contains("GDPR"), "about GDPR: {block}");
+            assert!(block.contains(&format!("\n{source}gdpr\n")), "{block}");
+            assert!(!block.contains("HIPAA"), "{block}");
+        }
+    }
+}
+
+#[test]
+fn quiz_stops_at_the_end_of_input_and_refuses_an_unknown_topic() {
+    let output = xaas_with_input(&["quiz", "--seed", "5", "--count", "4"], "x\n2\n");
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.contains("Answer with 1, 2, 3 or 4"), "{text}");
+    assert!(text.contains("(end of input)"), "{text}");
+    assert!(
+        text.contains("final score: ") && text.contains("/1 (best streak"),
+        "{text}"
+    );
+
+    let output = xaas_with_input(&["quiz", "--topic", "kubernetes"], "");
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("no model or topic `kubernetes`") && error.contains("gdpr"),
+        "{error}"
+    );
+    assert_eq!(xaas(&["quiz", "--count", "0"]).status.code(), Some(2));
 }
