@@ -11,6 +11,8 @@
 //! - `located_toml` (private): TOML into typed values, with errors that say the field and
 //!   the line:column; shared by `config` and `knowledge`.
 //! - [`knowledge`]: the schema, loading and validation of `knowledge/*.toml`.
+//! - [`picture`]: who manages what as a PNG (the responsibility stack), pure: knowledge in,
+//!   bytes out, with its own compiled-in font.
 //! - [`search`]: the Korean/English analyzer, BM25 ranking, typo tolerance, off-topic gate.
 //! - [`prompt`]: the grounded prompt templates in `prompts/`.
 //! - [`llm`]: the LLM providers (OpenAI-compatible, Anthropic) behind one trait.
@@ -29,6 +31,7 @@ pub mod discord;
 pub mod knowledge;
 pub mod llm;
 mod located_toml;
+pub mod picture;
 pub mod prompt;
 pub mod quiz;
 pub mod reload;

@@ -11,11 +11,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::assistant::{Assistant, Question, Reply};
 use crate::config::Config;
 use crate::knowledge::Lang;
+use crate::picture::{self, PictureOptions};
 use crate::{llm, reload};
 
 /// Command-line arguments of `xaas`.
@@ -98,6 +100,22 @@ enum Command {
         /// The same seed asks the same questions (default: from the clock; it is printed).
         #[arg(long)]
         seed: Option<u64>,
+    },
+    /// Draw who manages what (the responsibility stack) for one or more models as a PNG,
+    /// on-premise first as the baseline.
+    Picture {
+        /// The models: ids, names or aliases (iaas, 사스, serverless, ...).
+        #[arg(required = true)]
+        names: Vec<String>,
+        /// Label language (default: Korean when a name has Hangul, else English).
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+        /// Leave out the on-premise baseline column.
+        #[arg(long)]
+        no_baseline: bool,
+        /// Where to write the PNG.
+        #[arg(short = 'o', long = "output", value_name = "FILE.png")]
+        output: PathBuf,
     },
     /// Load and validate the configuration, knowledge base and prompts, and say what was loaded.
     Check,
@@ -306,6 +324,34 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let lang = output.lang.unwrap_or(guess_lang(&names.join(" ")));
             let reply = assistant.compare(&names, lang)?;
             print(&mut out, &names.join(" vs "), &reply, output.json, false);
+        }
+        Command::Picture {
+            names,
+            lang,
+            no_baseline,
+            output,
+        } => {
+            let ids = names
+                .iter()
+                .map(|name| assistant.resolve(name))
+                .collect::<Result<Vec<String>, _>>()?;
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let options = PictureOptions {
+                baseline: !no_baseline,
+                ..PictureOptions::new(lang.unwrap_or(guess_lang(&names.join(" "))))
+            };
+            let picture = picture::responsibility_png(assistant.snapshot().knowledge(), &ids, &options)?;
+            std::fs::write(&output, &picture.png)
+                .with_context(|| format!("cannot write the picture to {}", output.display()))?;
+            let _ = writeln!(
+                out,
+                "{}: {}×{} PNG, {} bytes\n{}",
+                output.display(),
+                picture.width,
+                picture.height,
+                picture.png.len(),
+                picture.alt_text
+            );
         }
         Command::Check => {
             let snapshot = assistant.snapshot();

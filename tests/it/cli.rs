@@ -1,5 +1,7 @@
 //! The real `xaas` binary, end to end: answers, JSON, piped questions, names, checks, errors,
 //! the quiz with piped answers.
+//! The real `xaas` binary, end to end: answers, JSON, piped questions, names, pictures,
+//! checks, errors.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -161,6 +163,55 @@ fn model_resolves_aliases_and_suggests_for_unknown_names() {
     let error = String::from_utf8_lossy(&output.stderr);
     assert!(error.contains("no model or topic called `databaseaas`"), "{error}");
     assert!(error.contains("did you mean"), "{error}");
+}
+
+#[test]
+fn picture_writes_a_png_and_suggests_for_unknown_names() {
+    let dir = tempdir("picture");
+    let file = dir.join("iaas-saas.png");
+    let output = xaas(&["picture", "iaas", "saas", "-o", file.to_str().expect("utf-8 path")]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let png = std::fs::read(&file).expect("the picture was written");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG file");
+    let text = stdout(&output);
+    assert!(text.contains("Who manages what"), "the alt text, in English: {text}");
+    assert!(text.contains("On-premise — you manage"), "the baseline first: {text}");
+
+    let file = dir.join("ko.png");
+    let output = xaas(&[
+        "picture",
+        "사스",
+        "--no-baseline",
+        "-o",
+        file.to_str().expect("utf-8 path"),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = stdout(&output);
+    assert!(
+        text.contains("누가 무엇을 관리하나요?"),
+        "a Hangul name means Korean labels: {text}"
+    );
+    assert!(!text.contains("온프레미스"), "no baseline asked: {text}");
+
+    let missing = dir.join("never.png");
+    let output = xaas(&[
+        "picture",
+        "iaas",
+        "databaseaas",
+        "-o",
+        missing.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("no model or topic called `databaseaas`"), "{error}");
+    assert!(error.contains("did you mean"), "{error}");
+    assert!(!missing.exists(), "nothing written for an unknown name");
+
+    let output = xaas(&["picture", "gdpr", "-o", missing.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(2), "a topic has no picture");
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("`gdpr` has no who-manages-what split"), "{error}");
+    assert!(!missing.exists());
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The one integration-test binary: the real `xaas` binary and library against fakes on 127.0.0.1.
 //!
-//! - `cli`: the `xaas` binary end to end (ask, --json, stdin, model, compare, check, quiz, exit
-//!   codes).
+//! - `cli`: the `xaas` binary end to end (ask, --json, stdin, model, compare, check, quiz,
+//!   picture, exit codes).
 //! - `knowledge`: loading errors name the file, entry, field and line:column.
 //! - `eval`: the retrieval evaluation set, held to a floor.
 //! - `conversations`: the conversation evaluation set (follow-ups), held to a floor.
