@@ -1,7 +1,5 @@
 //! The real `xaas` binary, end to end: answers, JSON, piped questions, names, checks, errors,
-//! the quiz with piped answers.
-//! The real `xaas` binary, end to end: answers, JSON, piped questions, names, pictures,
-//! checks, errors.
+//! the picture, the quiz with piped answers.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -401,6 +399,8 @@ fn chat_text_says_how_a_follow_up_was_understood() {
     assert!(text.contains("(FaaS cons)"), "{text}");
     assert!(text.contains("FaaS — Cons"), "{text}");
     assert!(!text.contains("SaaS (Software"), "/quit leaves: {text}");
+}
+
 /// Runs `xaas` with `input` piped to its standard input.
 fn xaas_with_input(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xaas"))
