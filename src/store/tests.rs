@@ -343,11 +343,38 @@ fn a_read_only_file_is_read_only() {
     let config = config(&dir);
     Store::open(&config).expect("creates").close().expect("closes");
     std::fs::set_permissions(&config.path, std::fs::Permissions::from_mode(0o444)).expect("chmod");
-    // root writes to any file: then there is nothing to see
-    if std::fs::OpenOptions::new().append(true).open(&config.path).is_ok() {
-        eprintln!("skipped: this user (root?) can write a 0444 file, so it is not read-only here");
+    let writable = || std::fs::OpenOptions::new().append(true).open(&config.path).is_ok();
+    // Root writes to a 0444 file; on Linux the immutable attribute stops root too.
+    let _immutable = writable().then(|| Immutable::set(&config.path)).flatten();
+    if writable() {
+        eprintln!("skipped: this user (root?) can write a 0444 file and chattr +i is unavailable, so it is not read-only here");
         return;
     }
     let error = Store::open(&config).expect_err("read-only");
     assert!(matches!(error, StoreError::ReadOnly { .. }), "{error}");
+    assert!(error.to_string().contains("is read-only"), "{error}");
+}
+
+/// `chattr +i` on a file until dropped.
+#[cfg(unix)]
+struct Immutable(std::path::PathBuf);
+
+#[cfg(unix)]
+impl Immutable {
+    fn set(path: &std::path::Path) -> Option<Immutable> {
+        let status = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(path)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        status.success().then(|| Immutable(path.to_path_buf()))
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
 }
