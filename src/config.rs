@@ -44,6 +44,8 @@ pub struct Config {
     pub discord: DiscordConfig,
     /// Bounds on what one question may cost.
     pub limits: LimitsConfig,
+    /// The embedded database (feedback, unanswered questions, quiz scores).
+    pub store: StoreConfig,
     /// The file this came from, if any; shown by `xaas check`.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
@@ -254,6 +256,36 @@ impl Default for LimitsConfig {
     }
 }
 
+/// The store's file when none is configured: in the working directory, where a service's
+/// state usually lives (systemd's `WorkingDirectory`, a container's volume).
+pub const DEFAULT_STORE_PATH: &str = "xaas.sqlite3";
+
+/// `[store]`: the embedded database (see [`crate::store`]). `store::Store::open` takes this
+/// very type, so the bot and the CLI cannot disagree about where the file is.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// The SQLite file (`XAAS_STORE_PATH` overrides). A relative path written in the config
+    /// file is relative to that file's folder; the default and the environment's are relative
+    /// to the working directory. Created, with its folder, on first use.
+    pub path: PathBuf,
+    /// Keep the text of questions answered "I don't know" and of 👎 answers. Off by default:
+    /// then only their terms (after the analyzer) are kept.
+    pub keep_question_text: bool,
+    /// Events waiting for the writer; past it they are dropped and counted, never waited for.
+    pub queue_capacity: usize,
+}
+
+impl Default for StoreConfig {
+    fn default() -> StoreConfig {
+        StoreConfig {
+            path: PathBuf::from(DEFAULT_STORE_PATH),
+            keep_question_text: false,
+            queue_capacity: 1024,
+        }
+    }
+}
+
 /// A configuration problem, located in the file where it can be.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}{}: {}", where_of(.file, .position), key_of(.key), .message)]
@@ -299,11 +331,13 @@ impl Config {
                 })?;
                 let mut config = Config::parse(&text, path)?;
                 config.origin = Some(path.clone());
-                // Folders named in the file are relative to the file, not to where xaas runs.
+                // Paths named in the file are relative to the file, not to where xaas runs.
                 let base = path.parent().unwrap_or(Path::new("."));
+                let store_path_in_file = sets_store_path(&text).then_some(&mut config.store.path);
                 for dir in [&mut config.knowledge.dir, &mut config.knowledge.prompts_dir]
                     .into_iter()
                     .flatten()
+                    .chain(store_path_in_file)
                 {
                     if dir.is_relative() {
                         *dir = base.join(&*dir);
@@ -385,6 +419,9 @@ impl Config {
         if let Some(value) = get("XAAS_DISCORD_API_BASE") {
             self.discord.api_base = Some(value);
         }
+        if let Some(value) = get("XAAS_STORE_PATH") {
+            self.store.path = PathBuf::from(value);
+        }
         Ok(())
     }
 
@@ -454,6 +491,12 @@ impl Config {
         if self.discord.conversation_idle_minutes == 0 {
             return fail("discord.conversation_idle_minutes", "must be at least 1");
         }
+        if self.store.path.as_os_str().is_empty() {
+            return fail("store.path", "must name a file (or leave it out for xaas.sqlite3)");
+        }
+        if !(1..=1_000_000).contains(&self.store.queue_capacity) {
+            return fail("store.queue_capacity", "must be between 1 and 1000000");
+        }
         if let Some(base) = &self.discord.api_base {
             if !(base.starts_with("http://") || base.starts_with("https://")) {
                 return fail("discord.api_base", "must start with http:// or https://");
@@ -461,6 +504,14 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Whether the file's text sets `[store] path` itself (so it is relative to the file).
+fn sets_store_path(text: &str) -> bool {
+    text.parse::<toml::Table>()
+        .ok()
+        .and_then(|table| table.get("store")?.get("path").cloned())
+        .is_some()
 }
 
 /// The first key, anywhere in the table, whose name says it holds a secret.
@@ -604,5 +655,39 @@ mod tests {
             .expect_err("bad provider")
             .to_string()
             .contains("XAAS_LLM_PROVIDER"));
+    }
+
+    #[test]
+    fn store_path_is_relative_to_the_file_that_names_it() {
+        let dir = std::env::temp_dir().join(format!("xaas-store-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("xaas.toml");
+        std::fs::write(
+            &path,
+            "[store]\npath = \"data/bot.sqlite3\"\nkeep_question_text = true\n",
+        )
+        .expect("write");
+        let config = Config::load(Some(&path), no_env).expect("loads");
+        assert_eq!(config.store.path, dir.join("data/bot.sqlite3"));
+        assert!(config.store.keep_question_text);
+        assert_eq!(config.store.queue_capacity, 1024);
+
+        std::fs::write(&path, "[store]\nqueue_capacity = 8\n").expect("write");
+        let config = Config::load(Some(&path), no_env).expect("loads");
+        assert_eq!(
+            config.store.path,
+            PathBuf::from(DEFAULT_STORE_PATH),
+            "the default is the working directory's"
+        );
+        assert!(!config.store.keep_question_text, "question text is off by default");
+
+        let env = |name: &str| (name == "XAAS_STORE_PATH").then(|| "/var/lib/xaas/x.sqlite3".to_string());
+        let config = Config::load(Some(&path), env).expect("loads");
+        assert_eq!(config.store.path, PathBuf::from("/var/lib/xaas/x.sqlite3"));
+
+        std::fs::write(&path, "[store]\nqueue_capacity = 0\n").expect("write");
+        let error = Config::load(Some(&path), no_env).expect_err("zero capacity");
+        assert_eq!(error.key.as_deref(), Some("store.queue_capacity"));
+        assert_eq!(error.position, Some((2, 1)));
     }
 }

@@ -19,6 +19,8 @@
 //! - [`assistant`]: intent, language choice, the offline composer, grounding.
 //! - [`quiz`]: multiple-choice questions generated from the knowledge base (pure: seeded,
 //!   no I/O), and the button ids that find them again.
+//! - [`store`]: the embedded database (SQLite, one writer thread): feedback, unanswered
+//!   questions, quiz scores, and the figures of `xaas stats`. Never blocks an answer.
 //! - [`reload`]: hot reload of the knowledge and prompts folders (file watching, SIGHUP).
 //! - [`discord`]: the Discord bot, a thin adapter over the assistant.
 //! - [`cli`]: the `xaas` command line, a thin adapter over the assistant.
@@ -36,3 +38,4 @@ pub mod prompt;
 pub mod quiz;
 pub mod reload;
 pub mod search;
+pub mod store;

@@ -5,6 +5,7 @@
 mod chat;
 mod quiz;
 mod render;
+mod stats;
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -117,7 +118,19 @@ enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE.png")]
         output: PathBuf,
     },
-    /// Load and validate the configuration, knowledge base and prompts, and say what was loaded.
+    /// What the bot's store has seen: questions per day, by language, kind and mode; the most
+    /// asked entries and aspects; the don't-know rate and the unanswered terms; 👎 by entry;
+    /// quiz players and scores. Reads the store without creating or changing it.
+    Stats {
+        /// Only what happened since: 90m, 24h, 7d, 2w, or a day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "WHEN", value_parser = stats::parse_since)]
+        since: Option<stats::Since>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load and validate the configuration, knowledge base, prompts and store, and say what
+    /// was loaded.
     Check,
     /// Run the Discord bot until SIGINT or SIGTERM (the token comes from DISCORD_TOKEN).
     Serve,
@@ -204,6 +217,13 @@ fn with_configured_llm(assistant: Assistant, config: &Config) -> anyhow::Result<
 
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = load_config(&cli)?;
+    if let Command::Stats { since, json } = &cli.command {
+        // The store only: a broken knowledge folder does not hide what was recorded.
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        stats::run(&config.store, *since, *json, &mut out)?;
+        let _ = out.flush();
+        return Ok(ExitCode::SUCCESS);
+    }
     let (knowledge, prompts) = reload::load(&sources(&config))?;
     if let Command::Quiz {
         lang,
@@ -390,10 +410,11 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 knowledge.version()
             );
             let _ = writeln!(out, "prompts: {}", snapshot.prompts().origin());
+            let _ = writeln!(out, "{}", stats::check_line(&config.store.path)?);
             let _ = writeln!(out, "ok");
         }
         // answered above, before stdout was locked
-        Command::Serve | Command::Quiz { .. } => {}
+        Command::Serve | Command::Quiz { .. } | Command::Stats { .. } => {}
     }
     // A closed pipe is no error worth a status of its own.
     let _ = out.flush();

@@ -13,6 +13,8 @@
 //! - `reload`: hot reload of real knowledge and prompts folders (edits, broken files, SIGHUP).
 //! - `real_llm`: the grounded path against a real llama.cpp server, only when
 //!   `XAAS_TEST_REAL_LLM_URL` is set (skipped, and says so, otherwise).
+//! - `store`: the embedded store (restart, drain at close, a full queue, what is never written)
+//!   and `xaas stats` / `xaas check` on stores made by the test.
 //! - `smalltalk`: greetings, thanks, "who are you" through the binary and the LLM path.
 //! - `support`: shared helpers and fakes.
 
@@ -28,4 +30,5 @@ mod llm;
 mod real_llm;
 mod reload;
 mod smalltalk;
+mod store;
 mod support;
