@@ -5,6 +5,7 @@
 //! attachment rules are reported as spec violations.
 
 use std::panic::AssertUnwindSafe;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use serenity::builder::{
@@ -23,7 +24,7 @@ use serenity::model::event::{Event, GatewayEvent};
 use serenity::model::id::ChannelId;
 
 use super::{alice, call, connect_ready, id_of, next_frame, serenity_http, CHANNEL, DM_CHANNEL, GUILD};
-use crate::support::fake_discord::{FakeDiscord, FakeUser, SpecViolation};
+use crate::support::fake_discord::{FakeDiscord, FakeDiscordOptions, FakeUser, SpecViolation};
 
 /// A builder call a test expects the fake to refuse.
 type Forged<'a> = Box<dyn FnOnce() -> Value + 'a>;
@@ -1053,4 +1054,38 @@ async fn component_limits_are_reported_as_spec_violations() {
         assert!(errors.contains(expected), "{expected:?} not in {errors}");
     }
     // (the fake echoes the broken components it stored, so its answers need not match the spec)
+}
+
+#[tokio::test]
+async fn late_answers_to_presses_are_unknown_interactions() {
+    let fake = FakeDiscord::start_with(FakeDiscordOptions {
+        interaction_ack_deadline: Duration::ZERO,
+        ..Default::default()
+    })
+    .await;
+    let http = serenity_http(&fake);
+    let message = ChannelId::new(CHANNEL)
+        .send_message(
+            &http,
+            CreateMessage::new()
+                .content("Quiz: which model rents you machines?")
+                .components(vec![CreateActionRow::Buttons(vec![
+                    CreateButton::new("quiz:iaas").label("IaaS"),
+                    CreateButton::new("quiz:saas").label("SaaS"),
+                ])]),
+        )
+        .await
+        .expect("a channel message with buttons");
+    assert_eq!(message.components[0].components.len(), 2);
+    let stored = fake.message(message.id.get()).expect("stored");
+    let choice = press(&fake, &stored, "quiz:iaas");
+    let update = CreateInteractionResponse::UpdateMessage(CreateInteractionResponseMessage::new().content("Right!"));
+    let error = choice
+        .create_response(&http, update)
+        .await
+        .expect_err("past the deadline");
+    assert!(format!("{error:?}").contains("10062"), "{error:?}");
+    assert_eq!(fake.interaction_callback(&choice.token), None);
+    assert_eq!(fake.message(message.id.get()), Some(stored), "nothing changed");
+    fake.assert_no_spec_violations();
 }
