@@ -512,6 +512,7 @@ async fn callback_types_are_checked_against_the_interaction_type() {
     ] {
         assert!(errors.contains(expected), "{errors}");
     }
+    fake.assert_no_response_violations();
 }
 
 #[tokio::test]
@@ -939,6 +940,7 @@ async fn attachment_problems_are_reported_as_spec_violations() {
         fake.spec_violations().iter().all(|v| v.operation.is_some()),
         "every violation names its operation"
     );
+    fake.assert_no_response_violations();
 }
 
 #[tokio::test]
