@@ -1,6 +1,7 @@
 //! Self-tests of the fake Discord (no bot involved): REST routes parse with serenity's types and
 //! its own HTTP client, the gateway handshake, resume and dispatch, spec validation, failure
-//! injection, and the payload builders.
+//! injection, and the payload builders. `components`: message components, modals and
+//! attachments.
 
 use std::time::Duration;
 
@@ -19,6 +20,8 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::support::fake_discord::{FakeDiscord, FakeDiscordOptions, FakeUser, Mentions};
+
+mod components;
 
 const WAIT: Duration = Duration::from_secs(10);
 const GUILD: u64 = 1_100_000_000_000_000_001;

@@ -9,7 +9,8 @@
 //! - `grounded`: the assistant's LLM path (prompt, sources, stream, cache, every fallback),
 //!   in-process and through the binary.
 //! - `hostile`: property tests (any string is a question) and prompt-injection tests.
-//! - `fake_discord`: self-tests of the fake Discord (REST + gateway) the bot is tested against.
+//! - `fake_discord`: self-tests of the fake Discord (REST + gateway) the bot is tested against,
+//!   components, modals and attachments included.
 //! - `reload`: hot reload of real knowledge and prompts folders (edits, broken files, SIGHUP).
 //! - `real_llm`: the grounded path against a real llama.cpp server, only when
 //!   `XAAS_TEST_REAL_LLM_URL` is set (skipped, and says so, otherwise).

@@ -22,12 +22,24 @@
 //!   READY or RESUMED. Starting a thread through REST dispatches THREAD_CREATE
 //!   (`newly_created: true`) like Discord.
 //! - **Payload builders** that serenity's own types parse: INTERACTION_CREATE (slash commands,
-//!   autocomplete), MESSAGE_CREATE (messages and replies, type 19 with `message_reference` and
-//!   `referenced_message`, `null` once the target is deleted), MESSAGE_DELETE, forum posts
-//!   (THREAD_CREATE plus the starter MESSAGE_CREATE whose id is the thread's) and GUILD_CREATE.
+//!   autocomplete, component presses and choices, modal submits), MESSAGE_CREATE (messages and
+//!   replies, type 19 with `message_reference` and `referenced_message`, `null` once the target is
+//!   deleted), MESSAGE_DELETE, forum posts (THREAD_CREATE plus the starter MESSAGE_CREATE whose id
+//!   is the thread's) and GUILD_CREATE.
+//! - **Interactions** answered like Discord: every callback type with its body recorded, the
+//!   3-second ack deadline, 40060 for a second callback, callback types checked against the
+//!   interaction type, UPDATE_MESSAGE (7) and DEFERRED_UPDATE_MESSAGE (6) editing the message the
+//!   component is on (which is then `@original`), modals (9) stored for [`FakeDiscord::submit_modal`].
+//!   Responses carry `interaction_metadata` (and `interaction` for commands); responses to
+//!   components are replies (type 19) to the component's message.
+//! - **Components and attachments** (`components` and `attachments` submodules): Discord's
+//!   component rules the spec cannot express, checked on every message body and reported as spec
+//!   violations; multipart file parts recorded ([`Recorded::files`]), turned into Discord-like
+//!   `attachments` and resolved from `attachment://` embed URLs.
 //!
 //! Messages are stored in the gateway form (with `guild_id` and `member`); `GET` of messages
-//! answers the REST form, without them, like Discord.
+//! answers the REST form, without them, like Discord. Ephemeral messages (flag 64) exist only for
+//! their interaction: channel routes answer 404 10008 for them and leave them out of history.
 //!
 //! What it must not do: touch the internet (the spec's `$ref`s resolve inside the loaded document,
 //! never over the network), or sleep to wait — waiting awaits a `watch` channel bumped on every
@@ -54,6 +66,15 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
 
+// explicit paths: `benches/discord.rs` includes this file through `#[path]`, where nested modules
+// would otherwise resolve next to it rather than in `fake_discord/`
+#[path = "fake_discord/attachments.rs"]
+mod attachments;
+#[path = "fake_discord/components.rs"]
+mod components;
+
+pub use attachments::RecordedFile;
+
 /// Where Discord's OpenAPI spec is checked in (with its license and version).
 const SPEC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/discord-api-spec/openapi.json");
 /// The URI the spec document is registered under; `#/components/...` refs resolve against it.
@@ -62,6 +83,9 @@ const SPEC_URI: &str = "https://discord.com/api/v10/openapi.json";
 const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
 /// What Discord reports as the upload limit in interactions (10 MiB).
 const ATTACHMENT_SIZE_LIMIT: u64 = 10 * 1024 * 1024;
+/// The largest request body the fake reads: room for several files over the upload limit, so
+/// that oversized uploads get Discord's 413 40005 from the route rather than from the server.
+const REQUEST_SIZE_LIMIT: usize = 64 * 1024 * 1024;
 /// Permissions the fake grants the bot and members: everything (as Discord's string form).
 const ALL_PERMISSIONS: &str = "2251799813685247";
 /// Message flags: EPHEMERAL and LOADING (a deferred response's placeholder).
@@ -188,6 +212,8 @@ pub struct Recorded {
     pub headers: BTreeMap<String, String>,
     /// The JSON body (for multipart requests: the `payload_json` part), or `null` when empty.
     pub body: Value,
+    /// The file parts of a multipart request (`files[n]`), in the order sent; empty otherwise.
+    pub files: Vec<RecordedFile>,
     /// The status the fake answered with.
     pub status: u16,
 }
@@ -283,6 +309,29 @@ struct RestState {
     channels: HashMap<u64, Value>,
     /// Ids of the threads the bot started through REST, in order.
     threads_created: Vec<u64>,
+    /// The request being routed (the REST lock is held from routing to recording).
+    current: CurrentRequest,
+    /// The files behind every attachment the fake created, by the attachment's `url`.
+    attachment_files: HashMap<String, RecordedFile>,
+}
+
+/// What routing one request needs beyond its JSON body, and what it finds; reset per request.
+/// Routes reach it through [`RestState`] so the message helpers deep below them (create, edit,
+/// `apply_content`) need no extra parameters.
+#[derive(Default)]
+struct CurrentRequest {
+    /// The request's file parts (`files[n]`).
+    files: Vec<RecordedFile>,
+    /// Where the message fields sit in the body, for problem paths: empty for message bodies,
+    /// `/data` for interaction callbacks.
+    at: String,
+    /// Discord rules the request breaks that the spec cannot express (component limits,
+    /// attachments); recorded as a spec violation of this request.
+    problems: Vec<String>,
+    /// Whether a route attached the uploaded files to a message.
+    files_used: bool,
+    /// Attachments created by this request: their `url` and file.
+    stored: Vec<(String, RecordedFile)>,
 }
 
 struct Failure {
@@ -294,17 +343,36 @@ struct Failure {
 
 struct InteractionState {
     id: u64,
+    /// Discord's interaction type: 2 command, 3 component, 4 autocomplete, 5 modal submit.
+    kind: u64,
     channel_id: u64,
     guild_id: Option<u64>,
+    /// Who triggered it (the only one who may submit the modal it opens).
+    user: FakeUser,
+    /// The user's locale; a modal submit inherits it from the interaction that opened the modal.
+    locale: String,
+    /// The command's name (legacy `interaction.name` of its responses).
+    name: String,
+    /// The message the component is on (components, and submits of modals opened by one):
+    /// UPDATE_MESSAGE edits it, and after 6 or 7 it is `@original`.
+    message: Option<u64>,
+    /// `interaction_metadata` of the messages answering this interaction.
+    metadata: Value,
     /// When the interaction was dispatched (or built, if never dispatched); the ack deadline
     /// counts from here.
     created: Instant,
     /// The callback type, once acknowledged.
     callback: Option<u64>,
+    /// The accepted callback's body (`payload_json` for multipart callbacks).
+    response: Option<Value>,
     original: Option<u64>,
     /// Followup messages created through the interaction's webhook.
     followups: Vec<u64>,
     autocomplete_choices: Option<Value>,
+    /// The modal a callback 9 opened (`data`, components in Discord's answer form).
+    modal: Option<Value>,
+    /// Whether that modal was submitted (a modal closes when submitted).
+    modal_submitted: bool,
 }
 
 #[derive(Default)]
@@ -377,7 +445,11 @@ impl FakeDiscord {
         });
         let (shutdown, _) = watch::channel(false);
 
-        let router = Router::new().fallback(handle_rest).with_state(Arc::clone(&shared));
+        // uploads up to Discord's limit and beyond must reach the route (axum's default is 2 MB)
+        let router = Router::new()
+            .fallback(handle_rest)
+            .layer(axum::extract::DefaultBodyLimit::max(REQUEST_SIZE_LIMIT))
+            .with_state(Arc::clone(&shared));
         let mut stop = shutdown.subscribe();
         let api = tokio::spawn(async move {
             let _ = axum::serve(api_listener, router)
@@ -579,10 +651,29 @@ impl FakeDiscord {
         rest.messages.get(&id).cloned()
     }
 
-    /// The interaction callback type the bot answered with (4 message, 5 deferred, 8
-    /// autocomplete, ...), if it answered.
+    /// The interaction callback type the bot answered with (4 message, 5 deferred, 6 deferred
+    /// update, 7 update, 8 autocomplete, 9 modal), if it answered.
     pub fn interaction_callback(&self, token: &str) -> Option<u64> {
         self.shared.rest().interactions.get(token)?.callback
+    }
+
+    /// The body of the callback the fake accepted for the interaction with `token` (`{type,
+    /// data}` as sent; for a multipart callback its `payload_json`), if the bot answered. Refused
+    /// callbacks (late, second, wrong type) are only in [`FakeDiscord::requests`].
+    pub fn interaction_response(&self, token: &str) -> Option<Value> {
+        self.shared.rest().interactions.get(token)?.response.clone()
+    }
+
+    /// The modal the bot opened in answer to the interaction with `token` (callback 9): its
+    /// `custom_id`, `title` and `components` as Discord renders them (numbered `id`s, no nulls).
+    pub fn modal(&self, token: &str) -> Option<Value> {
+        self.shared.rest().interactions.get(token)?.modal.clone()
+    }
+
+    /// The uploaded file behind an attachment the fake created, by the attachment's `url` (as in
+    /// a stored message's `attachments[].url` or a resolved embed image's `url`).
+    pub fn attachment(&self, url: &str) -> Option<RecordedFile> {
+        self.shared.rest().attachment_files.get(url).cloned()
     }
 
     /// The choices the bot answered an autocomplete interaction with, if it did.
@@ -733,7 +824,7 @@ impl FakeDiscord {
     #[allow(clippy::too_many_arguments)]
     fn interaction(
         &self,
-        kind: u8,
+        kind: u64,
         name: &str,
         options: Value,
         locale: &str,
@@ -741,33 +832,81 @@ impl FakeDiscord {
         channel: u64,
         user: &FakeUser,
     ) -> Value {
+        let command_id = {
+            let rest = self.shared.rest();
+            guild
+                .and_then(|g| rest.guild_commands.get(&g))
+                .into_iter()
+                .flatten()
+                .chain(rest.global_commands.iter())
+                .find(|c| c["name"] == name)
+                .and_then(|c| c["id"].as_str().map(str::to_string))
+                .unwrap_or_else(|| snowflake().to_string())
+        };
+        self.new_interaction(InteractionSpec {
+            kind,
+            data: json!({"id": command_id, "name": name, "type": 1, "options": options}),
+            locale,
+            guild,
+            channel,
+            user,
+            name: name.to_string(),
+            message: None,
+            triggering: None,
+        })
+    }
+
+    /// Registers a fresh interaction (new id and token; its ack deadline starts now, and again
+    /// when dispatched) and returns its INTERACTION_CREATE data: the envelope Discord sends with
+    /// every interaction type (channel with the app's permissions, `member` in guilds or `user`
+    /// in DMs, locales, `app_permissions`, integration owners, context, upload limit) around
+    /// `spec.data`, plus `message` in the REST form, as stored now, for interactions on a message.
+    fn new_interaction(&self, spec: InteractionSpec<'_>) -> Value {
         let id = snowflake();
         let token = format!("fake-interaction-token-{id}-{}", snowflake());
+        let owners = match spec.guild {
+            Some(guild_id) => json!({"0": guild_id.to_string()}),
+            None => json!({"0": "0"}),
+        };
+        let mut metadata = json!({
+            "id": id.to_string(),
+            "type": spec.kind,
+            "user": spec.user.to_json(),
+            "authorizing_integration_owners": owners,
+        });
+        if let (3, Some(message_id)) = (spec.kind, spec.message) {
+            metadata["interacted_message_id"] = json!(message_id.to_string());
+        }
+        if let Some(triggering) = spec.triggering {
+            metadata["triggering_interaction_metadata"] = triggering;
+        }
         let mut rest = self.shared.rest();
-        ensure_channel(&mut rest, channel, guild, user);
-        let mut channel_json = rest.channels[&channel].clone();
-        if guild.is_some() {
+        ensure_channel(&mut rest, spec.channel, spec.guild, spec.user);
+        let mut channel_json = rest.channels[&spec.channel].clone();
+        if spec.guild.is_some() {
             channel_json["permissions"] = json!(ALL_PERMISSIONS);
         }
-        let command_id = guild
-            .and_then(|g| rest.guild_commands.get(&g))
-            .into_iter()
-            .flatten()
-            .chain(rest.global_commands.iter())
-            .find(|c| c["name"] == name)
-            .and_then(|c| c["id"].as_str().map(str::to_string))
-            .unwrap_or_else(|| snowflake().to_string());
+        let message_json = spec.message.and_then(|m| rest.messages.get(&m)).map(rest_message_json);
         rest.interactions.insert(
             token.clone(),
             InteractionState {
                 id,
-                channel_id: channel,
-                guild_id: guild,
+                kind: spec.kind,
+                channel_id: spec.channel,
+                guild_id: spec.guild,
+                user: spec.user.clone(),
+                locale: spec.locale.to_string(),
+                name: spec.name,
+                message: spec.message,
+                metadata,
                 created: Instant::now(),
                 callback: None,
+                response: None,
                 original: None,
                 followups: Vec::new(),
                 autocomplete_choices: None,
+                modal: None,
+                modal_submitted: false,
             },
         );
         drop(rest);
@@ -775,29 +914,30 @@ impl FakeDiscord {
         let mut interaction = json!({
             "id": id.to_string(),
             "application_id": self.shared.application_id.to_string(),
-            "type": kind,
+            "type": spec.kind,
             "token": token,
             "version": 1,
-            "data": {"id": command_id, "name": name, "type": 1, "options": options},
-            "channel_id": channel.to_string(),
-            "locale": locale,
+            "data": spec.data,
+            "channel_id": spec.channel.to_string(),
+            "channel": channel_json,
+            "locale": spec.locale,
             "app_permissions": ALL_PERMISSIONS,
             "entitlements": [],
+            "authorizing_integration_owners": owners,
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         });
-        match guild {
+        if let Some(message) = message_json {
+            interaction["message"] = message;
+        }
+        match spec.guild {
             Some(guild_id) => {
                 interaction["guild_id"] = json!(guild_id.to_string());
                 interaction["guild_locale"] = json!("en-US");
-                interaction["member"] = member_json(user);
-                interaction["channel"] = channel_json;
-                interaction["authorizing_integration_owners"] = json!({"0": guild_id.to_string()});
+                interaction["member"] = member_json(spec.user);
                 interaction["context"] = json!(0);
             }
             None => {
-                interaction["user"] = user.to_json();
-                interaction["channel"] = channel_json;
-                interaction["authorizing_integration_owners"] = json!({"0": "0"});
+                interaction["user"] = spec.user.to_json();
                 interaction["context"] = json!(1);
             }
         }
@@ -996,6 +1136,24 @@ impl FakeDiscord {
         self.shared.dispatch("GUILD_CREATE", data.clone());
         data
     }
+}
+
+/// What [`FakeDiscord::new_interaction`] builds an interaction from.
+struct InteractionSpec<'a> {
+    /// Discord's interaction type (2, 3, 4 or 5).
+    kind: u64,
+    /// The type's `data` payload.
+    data: Value,
+    locale: &'a str,
+    guild: Option<u64>,
+    channel: u64,
+    user: &'a FakeUser,
+    /// The command's name (commands and autocomplete); empty otherwise.
+    name: String,
+    /// The message the interaction is on (components; modal submits of modals opened by one).
+    message: Option<u64>,
+    /// For modal submits: the `interaction_metadata` of the interaction that opened the modal.
+    triggering: Option<Value>,
 }
 
 /// A message by a user (the gateway form, with `guild_id` and `member` in guilds).
@@ -1381,36 +1539,39 @@ async fn handle_rest(
             .and_modify(|v| *v = format!("{v}, {value}"))
             .or_insert(value);
     }
-    let (body, body_problem) = parse_body(headers.get("content-type").map(String::as_str), &raw_body);
+    let ParsedBody {
+        json: body,
+        problems: body_problems,
+        files,
+    } = parse_body(headers.get("content-type").map(String::as_str), &raw_body);
 
-    let mut violation = None;
-    if let Some(api_path) = path.strip_prefix("/api/v10") {
-        let (check_method, check_path, check_query, check_body) =
-            (method.clone(), api_path.to_string(), query.clone(), body.clone());
+    let api_path = path.strip_prefix("/api/v10").map(str::to_string);
+    let mut errors = body_problems;
+    let mut operation = None;
+    if let Some(api_path) = &api_path {
+        let (check_method, check_path, check_query, check_body) = (
+            method.clone(),
+            api_path.clone(),
+            query.clone(),
+            attachments::for_spec(&body),
+        );
         let checked = tokio::task::spawn_blocking(move || {
             spec::check(&check_method, &check_path, check_query.as_deref(), &check_body)
         })
         .await
         .unwrap_or_else(|error| Err((None, vec![format!("the validator panicked: {error}")])));
-        let mut errors = body_problem.into_iter().collect::<Vec<_>>();
-        let mut operation = None;
         if let Err((template, problems)) = checked {
             operation = template;
             errors.extend(problems);
-        }
-        if !errors.is_empty() {
-            violation = Some(SpecViolation {
-                method: method.clone(),
-                path: path.clone(),
-                operation,
-                errors,
-                body: body.clone(),
-            });
         }
     }
 
     let mut reply = {
         let mut rest = shared.rest();
+        rest.current = CurrentRequest {
+            files: files.clone(),
+            ..CurrentRequest::default()
+        };
         let injected = rest
             .failures
             .iter_mut()
@@ -1420,21 +1581,46 @@ async fn handle_rest(
                 failure.remaining -= 1;
                 Reply::injected(failure.status)
             }
-            None => route(&shared, &mut rest, &method, &path, query.as_deref(), &body),
+            None => match attachments::too_large(&files) {
+                Some(problem) => {
+                    rest.current.problems.push(problem);
+                    Reply::error(413, 40005, "Request entity too large")
+                }
+                None => route(&shared, &mut rest, &method, &path, query.as_deref(), &body),
+            },
         };
+        let current = std::mem::take(&mut rest.current);
+        errors.extend(current.problems);
+        if !files.is_empty() && !current.files_used && reply.status < 300 {
+            errors.push(format!(
+                "{} file(s) uploaded to {method} {path}, which attaches no files: Discord drops them",
+                files.len()
+            ));
+        }
+        rest.attachment_files.extend(current.stored);
+        if !errors.is_empty() && api_path.is_some() {
+            let operation = operation.or_else(|| api_path.as_deref().and_then(|p| spec::operation_of(&method, p)));
+            rest.violations.push(SpecViolation {
+                method: method.clone(),
+                path: path.clone(),
+                operation,
+                errors,
+                body: body.clone(),
+            });
+        }
         let recorded = Recorded {
             method: method.clone(),
             path: path.clone(),
             query,
             headers,
             body,
+            files,
             status: reply.status,
         };
         if reply.unknown {
             rest.unknown_routes.push(recorded.clone());
         }
         rest.requests.push(recorded);
-        rest.violations.extend(violation);
         reply
     };
     for (event, data) in std::mem::take(&mut reply.dispatches) {
@@ -1468,45 +1654,56 @@ async fn handle_rest(
     }
 }
 
-/// The body as JSON: `null` when empty, the `payload_json` part of a multipart body, or the raw
-/// text (with a problem to report) when it is not JSON.
-fn parse_body(content_type: Option<&str>, raw: &[u8]) -> (Value, Option<String>) {
+/// A request body as the fake reads it.
+struct ParsedBody {
+    /// The JSON body: `null` when empty, the `payload_json` part of a multipart body, or the raw
+    /// text when it is not JSON.
+    json: Value,
+    /// What is wrong with the body's form (not JSON, a malformed multipart part, ...).
+    problems: Vec<String>,
+    /// The file parts of a multipart body.
+    files: Vec<RecordedFile>,
+}
+
+/// Reads a JSON or `multipart/form-data` body (see [`attachments::parse_multipart`]).
+fn parse_body(content_type: Option<&str>, raw: &[u8]) -> ParsedBody {
+    let mut parsed = ParsedBody {
+        json: Value::Null,
+        problems: Vec::new(),
+        files: Vec::new(),
+    };
     if raw.is_empty() {
-        return (Value::Null, None);
+        return parsed;
     }
     if let Some(boundary) = content_type
         .filter(|c| c.starts_with("multipart/form-data"))
         .and_then(|c| c.split(';').find_map(|p| p.trim().strip_prefix("boundary=")))
     {
-        let text = String::from_utf8_lossy(raw);
-        let delimiter = format!("--{}", boundary.trim_matches('"'));
-        for part in text.split(&delimiter) {
-            let Some((head, content)) = part.split_once("\r\n\r\n") else {
-                continue;
-            };
-            if head.contains("name=\"payload_json\"") {
-                let content = content.strip_suffix("\r\n").unwrap_or(content);
-                return match serde_json::from_str(content) {
-                    Ok(value) => (value, None),
-                    Err(error) => (
-                        Value::String(content.to_string()),
-                        Some(format!("payload_json is not JSON: {error}")),
-                    ),
-                };
-            }
+        let multipart = attachments::parse_multipart(boundary.trim_matches('"'), raw);
+        parsed.problems = multipart.problems;
+        parsed.files = multipart.files;
+        match multipart.payload_json {
+            Some(content) => match serde_json::from_slice(&content) {
+                Ok(value) => parsed.json = value,
+                Err(error) => {
+                    parsed.json = Value::String(String::from_utf8_lossy(&content).into_owned());
+                    parsed.problems.push(format!("payload_json is not JSON: {error}"));
+                }
+            },
+            None => parsed
+                .problems
+                .push("multipart body without a payload_json part".to_string()),
         }
-        return (
-            Value::Null,
-            Some("multipart body without a payload_json part".to_string()),
-        );
+        return parsed;
     }
     match serde_json::from_slice(raw) {
-        Ok(value) => (value, None),
-        Err(error) => (
-            Value::String(String::from_utf8_lossy(raw).into_owned()),
-            Some(format!("body is not JSON: {error}")),
-        ),
+        Ok(value) => parsed.json = value,
+        Err(error) => {
+            parsed.json = Value::String(String::from_utf8_lossy(raw).into_owned());
+            parsed.problems.push(format!("body is not JSON: {error}"));
+        }
     }
+    parsed
 }
 
 fn route(shared: &Shared, rest: &mut RestState, method: &str, path: &str, query: Option<&str>, body: &Value) -> Reply {
@@ -1589,13 +1786,9 @@ fn route(shared: &Shared, rest: &mut RestState, method: &str, path: &str, query:
             if interaction.callback.is_none() {
                 return Reply::error(404, 10015, "Unknown Webhook");
             }
-            let (channel_id, guild_id) = (interaction.channel_id, interaction.guild_id);
-            match new_message(shared, rest, channel_id, guild_id, body, 20) {
+            match answer_message(shared, rest, token, body, true) {
                 Ok(message) => {
-                    let id = message["id"]
-                        .as_str()
-                        .and_then(|id| id.parse().ok())
-                        .unwrap_or_default();
+                    let id = snowflake_of(&message["id"]).unwrap_or_default();
                     if let Some(interaction) = rest.interactions.get_mut(*token) {
                         interaction.followups.push(id);
                     }
@@ -1619,7 +1812,7 @@ fn route(shared: &Shared, rest: &mut RestState, method: &str, path: &str, query:
             let in_channel = rest
                 .messages
                 .get(&message_id)
-                .is_some_and(|m| m["channel_id"] == *channel);
+                .is_some_and(|m| m["channel_id"] == *channel && !is_ephemeral(m));
             if !in_channel {
                 return Reply::error(404, 10008, "Unknown Message");
             }
@@ -1781,6 +1974,12 @@ fn upsert_command(shared: &Shared, list: &mut Vec<Value>, guild: Option<u64>, bo
     command
 }
 
+/// `POST /interactions/{id}/{token}/callback`: the first answer to an interaction, within the
+/// ack deadline, of a callback type valid for the interaction's type (Discord: 6 and 7 only for
+/// components and modals opened by one, 8 only for autocomplete, 9 not for modal submits).
+/// 4 and 5 create the response message (`@original`), 6 makes the component's message
+/// `@original`, 7 edits it in place (and makes it `@original`), 8 keeps the choices, 9 checks
+/// and keeps the modal.
 fn interaction_callback(
     shared: &Shared,
     rest: &mut RestState,
@@ -1798,23 +1997,58 @@ fn interaction_callback(
     if interaction.callback.is_some() {
         return Reply::error(400, 40060, "Interaction has already been acknowledged.");
     }
-    let (channel_id, guild_id) = (interaction.channel_id, interaction.guild_id);
     let Some(kind) = body["type"].as_u64() else {
         return Reply::error(400, 50035, "Invalid Form Body");
     };
+    let (interaction_kind, component_message) = (interaction.kind, interaction.message);
+    let allowed: &[u64] = match (interaction_kind, component_message.is_some()) {
+        (2, _) => &[4, 5, 9],
+        (3, _) => &[4, 5, 6, 7, 9],
+        (4, _) => &[8],
+        (5, true) => &[4, 5, 6, 7],
+        (5, false) => &[4, 5],
+        _ => &[],
+    };
+    if !allowed.contains(&kind) {
+        let names = ["", "ping", "command", "component", "autocomplete", "modal submit"];
+        let name = names.get(interaction_kind as usize).copied().unwrap_or("unknown");
+        let choices = allowed.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+        rest.current.problems.push(format!(
+            "at '/type': callback type {kind} is not valid for {name} interactions (Discord accepts {{{choices}}})"
+        ));
+        return Reply::invalid_form(
+            "type",
+            "BASE_TYPE_CHOICES",
+            &format!("Value must be one of {{{choices}}}."),
+        );
+    }
+    rest.current.at = "/data".to_string();
     let data = &body["data"];
+    let mut modal = None;
     let original = match kind {
-        4 => match new_message(shared, rest, channel_id, guild_id, data, 20) {
-            Ok(message) => message["id"].as_str().and_then(|id| id.parse().ok()),
+        4 => match answer_message(shared, rest, token, data, false) {
+            Ok(message) => snowflake_of(&message["id"]),
             Err(reply) => return reply,
         },
         5 => {
             let flags = FLAG_LOADING | (data["flags"].as_u64().unwrap_or(0) & FLAG_EPHEMERAL);
             let placeholder = json!({"content": "", "flags": flags, "allowed_mentions": {"parse": []}});
-            match new_message(shared, rest, channel_id, guild_id, &placeholder, 20) {
-                Ok(message) => message["id"].as_str().and_then(|id| id.parse().ok()),
+            match answer_message(shared, rest, token, &placeholder, false) {
+                Ok(message) => snowflake_of(&message["id"]),
                 Err(reply) => return reply,
             }
+        }
+        6 => component_message,
+        7 => match component_message.filter(|id| rest.messages.contains_key(id)) {
+            Some(message_id) => {
+                edit_message(rest, message_id, data);
+                Some(message_id)
+            }
+            None => return Reply::error(404, 10008, "Unknown Message"),
+        },
+        9 => {
+            modal = Some(components::modal(data, "/data", &mut rest.current.problems));
+            None
         }
         _ => None,
     };
@@ -1823,11 +2057,60 @@ fn interaction_callback(
         .get_mut(token)
         .expect("looked up above under the same lock");
     interaction.callback = Some(kind);
+    interaction.response = Some(body.clone());
     interaction.original = original;
+    interaction.modal = modal;
     if kind == 8 {
         interaction.autocomplete_choices = Some(data["choices"].clone());
     }
     Reply::no_content()
+}
+
+/// Creates a message answering the interaction with `token` (callback 4 or 5, or a followup):
+/// `body` in the interaction's channel, from the application's webhook, with
+/// `interaction_metadata` (plus `original_response_message_id` on followups) and, for commands,
+/// the legacy `interaction`. Answers to components (and to modals opened by one) are replies
+/// (type 19) to the component's message, as Discord makes them; answers to commands are type 20.
+fn answer_message(
+    shared: &Shared,
+    rest: &mut RestState,
+    token: &str,
+    body: &Value,
+    followup: bool,
+) -> Result<Value, Reply> {
+    let interaction = rest.interactions.get(token).expect("callers look the interaction up");
+    let (channel_id, guild_id, reply_to) = (interaction.channel_id, interaction.guild_id, interaction.message);
+    let mut metadata = interaction.metadata.clone();
+    if let (true, Some(original)) = (followup, interaction.original) {
+        metadata["original_response_message_id"] = json!(original.to_string());
+    }
+    let legacy = (interaction.kind == 2).then(|| {
+        json!({
+            "id": interaction.id.to_string(),
+            "type": 2,
+            "name": interaction.name,
+            "user": interaction.user.to_json(),
+        })
+    });
+    let mut body = body.clone();
+    let kind = match reply_to {
+        Some(target) => {
+            body["message_reference"] = json!({"message_id": target.to_string(), "fail_if_not_exists": false});
+            0
+        }
+        None => 20,
+    };
+    let message = new_message(shared, rest, channel_id, guild_id, &body, kind)?;
+    let id = snowflake_of(&message["id"]).unwrap_or_default();
+    let stored = rest.messages.get_mut(&id).expect("new_message stores the message");
+    let application_id = json!(shared.application_id.to_string());
+    stored["webhook_id"] = application_id.clone();
+    stored["application_id"] = application_id;
+    stored["interaction_metadata"] = metadata;
+    if let Some(legacy) = legacy {
+        stored["interaction"] = legacy;
+    }
+    Ok(stored.clone())
 }
 
 fn webhook_message(rest: &mut RestState, method: &str, token: &str, message_id: u64, body: &Value) -> Reply {
@@ -1930,7 +2213,7 @@ fn new_message_with_id(
         }
         message["referenced_message"] = referenced;
     }
-    apply_content(&mut message, body, true);
+    apply_content(&mut message, body, true, &mut rest.current);
     let message = store_message(rest, message);
     rest.sent.push(id);
     Ok(message)
@@ -1959,6 +2242,11 @@ fn rest_message_json(message: &Value) -> Value {
         }
     }
     message
+}
+
+/// Whether a stored message is ephemeral (flag 64): only its interaction's webhook reaches it.
+fn is_ephemeral(message: &Value) -> bool {
+    message["flags"].as_u64().unwrap_or(0) & FLAG_EPHEMERAL != 0
 }
 
 /// A snowflake field (`"123"`) as a number; `None` for null, missing or malformed.
@@ -2015,12 +2303,11 @@ fn remove_message(rest: &mut RestState, id: u64) -> Option<Value> {
 }
 
 fn edit_message(rest: &mut RestState, message_id: u64, body: &Value) -> Value {
-    let message = rest
-        .messages
-        .get_mut(&message_id)
-        .expect("callers check the message exists");
-    apply_content(message, body, body.get("content").is_some());
-    if body.get("content").is_some() || body.get("embeds").is_some() {
+    let RestState { messages, current, .. } = rest;
+    let message = messages.get_mut(&message_id).expect("callers check the message exists");
+    apply_content(message, body, body.get("content").is_some(), current);
+    let edits = ["content", "embeds", "components", "attachments"];
+    if edits.iter().any(|field| body.get(*field).is_some()) || !current.files.is_empty() {
         message["edited_timestamp"] = json!(now_timestamp());
     }
     // an edit of a deferred response's placeholder replaces it
@@ -2030,11 +2317,15 @@ fn edit_message(rest: &mut RestState, message_id: u64, body: &Value) -> Value {
     message.clone()
 }
 
-/// Copies content, embeds and flags from a request body and, when `resolve_mentions`, resolves
-/// mentions the way Discord does: `<@id>`, `<@&id>` and `@everyone`/`@here` ping unless
+/// Copies content, embeds, flags and components (checked against Discord's component rules,
+/// stored in Discord's answer form) from a request body, applies its attachments and uploaded
+/// files, resolves `attachment://` embed URLs, and, when `resolve_mentions`, resolves mentions
+/// the way Discord does: `<@id>`, `<@&id>` and `@everyone`/`@here` ping unless
 /// `allowed_mentions` forbids it (no `allowed_mentions` = everything allowed), and a reply pings
-/// its author unless `allowed_mentions` is sent without `replied_user: true`.
-fn apply_content(message: &mut Value, body: &Value, resolve_mentions: bool) {
+/// its author unless `allowed_mentions` is sent without `replied_user: true`. Rules broken go to
+/// `current.problems`. An edit keeps EPHEMERAL (and LOADING, cleared by the caller) whatever
+/// `flags` it sends, like Discord.
+fn apply_content(message: &mut Value, body: &Value, resolve_mentions: bool, current: &mut CurrentRequest) {
     if let Some(content) = body.get("content").filter(|c| c.is_string()) {
         message["content"] = content.clone();
     }
@@ -2054,8 +2345,18 @@ fn apply_content(message: &mut Value, body: &Value, resolve_mentions: bool) {
         message["embeds"] = Value::Array(embeds);
     }
     if let Some(flags) = body.get("flags").and_then(Value::as_u64) {
-        let loading = message["flags"].as_u64().unwrap_or(0) & FLAG_LOADING;
-        message["flags"] = json!(flags | loading);
+        let kept = message["flags"].as_u64().unwrap_or(0) & (FLAG_LOADING | FLAG_EPHEMERAL);
+        message["flags"] = json!(flags | kept);
+    }
+    if let Some(components) = body.get("components").filter(|c| c.is_array()) {
+        let flags = message["flags"].as_u64().unwrap_or(0);
+        let at = format!("{}/components", current.at);
+        components::check_message_components(components, &at, flags, &mut current.problems);
+        message["components"] = components::answer_form(components);
+    }
+    attachments::apply(message, body, current);
+    if body.get("embeds").is_some_and(Value::is_array) {
+        attachments::resolve_embeds(message, current);
     }
     if !resolve_mentions {
         return;
@@ -2481,7 +2782,7 @@ fn list_messages(rest: &RestState, channel_id: u64, query: &str) -> Reply {
     let mut ids: Vec<u64> = rest
         .messages
         .iter()
-        .filter(|(_, m)| m["channel_id"].as_str() == Some(channel.as_str()))
+        .filter(|(_, m)| m["channel_id"].as_str() == Some(channel.as_str()) && !is_ephemeral(m))
         .map(|(id, _)| *id)
         .collect();
     ids.sort_unstable_by(|a, b| b.cmp(a));
@@ -2813,6 +3114,12 @@ mod spec {
             })
             .max_by_key(|(_, op)| op.segments.iter().filter(|s| !s.starts_with('{')).count())
             .map(|(index, _)| index)
+    }
+
+    /// The spec's path template for `method` on `path` (relative to `/api/v10`), if it has one.
+    pub(super) fn operation_of(method: &str, path: &str) -> Option<String> {
+        let spec = spec();
+        find(spec, method, path).map(|index| spec.operations[index].template.clone())
     }
 
     /// A compiled validator for `schema`, cached under `key`.
