@@ -64,6 +64,12 @@ fn quiz(store: &Store, scope: &str, user: u64, name: &str, correct: bool) -> Sco
 }
 
 #[test]
+fn a_store_is_shared_across_threads() {
+    fn send_and_sync<T: Send + Sync + Clone>() {}
+    send_and_sync::<Store>();
+}
+
+#[test]
 fn opens_an_absent_file_and_a_zero_length_one_and_migrates_both() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config(&dir);
