@@ -189,6 +189,12 @@ fn reply(lang: Lang, kind: ReplyKind, title: String, sections: Vec<ReplySection>
     }
 }
 
+/// Whether `entry` has anything to say about `aspect` (topics have no providers, say): front
+/// ends offer only the aspects that have an answer.
+pub fn has_aspect(entry: &Entry, aspect: Aspect, lang: Lang) -> bool {
+    aspect_section(entry, aspect, lang, &HashSet::default()).is_some()
+}
+
 /// The full explanation of one entry (`/model`, `xaas model`).
 pub fn model(entry: &Entry, lang: Lang, sources: Vec<Source>) -> Reply {
     let none = HashSet::default();

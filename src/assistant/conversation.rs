@@ -163,9 +163,10 @@ impl<K: std::hash::Hash + Eq + Send + Sync + 'static> Store<K> {
         kept
     }
 
-    /// Keeps `kept` at `key` too (an answer's messages, once they are sent).
+    /// Keeps `kept` at `key` too (an answer's messages, once they are sent), unless something
+    /// newer is there already: a press on the answer that changed it in the meantime.
     pub fn put(&self, key: K, kept: &Arc<Kept>) {
-        self.cache.insert(key, Arc::clone(kept));
+        self.cache.entry(key).or_insert_with(|| Arc::clone(kept));
     }
 
     /// How many conversations are kept, after pending evictions are applied.

@@ -6,6 +6,7 @@
 
 mod compose;
 mod conversation;
+mod explore;
 mod followup;
 mod grounded;
 mod grounding;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 
 pub use conversation::{history, Kept, Store, Turn};
+pub use explore::EXPLORABLE;
 pub use intent::{Aspect, Intent};
 pub use reply::{Mode, Reply, ReplyKind, ReplySection, Source};
 
@@ -272,6 +274,8 @@ pub struct Snapshot {
     knowledge: KnowledgeBase,
     index: Index,
     prompts: Prompts,
+    /// The quiz's questions, read on first use (the command line's `ask` never needs them).
+    quiz: std::sync::OnceLock<crate::quiz::Quiz>,
 }
 
 impl Snapshot {
@@ -282,7 +286,14 @@ impl Snapshot {
             knowledge,
             index,
             prompts,
+            quiz: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The quiz of this knowledge base: a reload brings a new one with the new snapshot, so a
+    /// question and the knowledge it was made from never disagree.
+    pub fn quiz(&self) -> &crate::quiz::Quiz {
+        self.quiz.get_or_init(|| crate::quiz::Quiz::build(&self.knowledge))
     }
 
     /// The knowledge base in use.

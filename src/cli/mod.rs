@@ -430,6 +430,9 @@ fn serve(config: &Config, assistant: Assistant) -> anyhow::Result<ExitCode> {
     }
     // LLM answers per Discord user per minute, and the longest question read
     let assistant = with_configured_llm(assistant.with_limits(&config.limits), config)?;
+    // A locked, read-only, corrupt or newer store is an error now, not when the first vote comes.
+    let store = crate::store::Store::open(&config.store)?;
+    tracing::info!(path = %store.path().display(), "opened the store");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let assistant = Arc::new(assistant);
     let sources = sources(config);
@@ -443,8 +446,22 @@ fn serve(config: &Config, assistant: Assistant) -> anyhow::Result<ExitCode> {
             llm = %config.llm.provider,
             "starting the Discord bot"
         );
-        anyhow::Ok(crate::discord::serve(&config.discord, assistant.clone(), shutdown_signal()).await)
+        anyhow::Ok(
+            crate::discord::serve(
+                &config.discord,
+                assistant.clone(),
+                Some(store.clone()),
+                shutdown_signal(),
+            )
+            .await,
+        )
     })?;
+    // The runtime is done with the store: what is still queued is written before we exit.
+    drop(runtime);
+    match store.close() {
+        Ok(report) => tracing::info!(written = report.written, dropped = report.dropped, "closed the store"),
+        Err(error) => eprintln!("xaas: {:#}", anyhow::Error::from(error)),
+    }
     match served {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(

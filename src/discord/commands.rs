@@ -1,5 +1,6 @@
 //! The slash commands `/model`, `/compare`, `/ask` and `/help` (Korean: `/모델`, `/비교`,
-//! `/질문`, `/도움말`) and the autocomplete of model names.
+//! `/질문`, `/도움말`) and the autocomplete of model names; `/quiz` and `/leaderboard` are in
+//! `quiz.rs`.
 //!
 //! Each command is a few lines over a plain function that is tested without Discord. Replies to
 //! `/model`, `/compare` and `/help` are in the user's Discord locale; `/ask` answers in the
@@ -10,6 +11,7 @@ use std::time::Instant;
 use serenity::builder::{AutocompleteChoice, CreateAutocompleteResponse};
 use unicode_normalization::UnicodeNormalization;
 
+use super::decorate::{decorate, Picture};
 use super::delivery::{self, Destination};
 use super::locale;
 use super::render;
@@ -26,7 +28,14 @@ const ECHOED_NAME_MAX: usize = 100;
 
 /// Every command, in the order `/help` lists them.
 pub(super) fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![ask(), model(), compare(), help()]
+    vec![
+        ask(),
+        model(),
+        compare(),
+        super::quiz::quiz(),
+        super::quiz::leaderboard(),
+        help(),
+    ]
 }
 
 /// Explain one cloud service model or topic
@@ -93,8 +102,13 @@ pub(super) async fn ask(
     let question = Question::new(question);
     let mut destination = Destination::Interaction(ctx);
     let reply = delivery::answer(&ctx.data().assistant, ctx.author().id, &question, &mut destination).await?;
-    destination.send(render::reply(&reply), false).await?;
+    let snapshot = ctx.data().assistant.snapshot();
+    let (messages, extras) = decorate(&reply, &snapshot, ctx.author().id, Picture::WhenAsked);
+    destination.send_with(messages, extras, false).await?;
     delivery::log_answer("slash", ctx.author().id, &ctx.data().assistant, &reply, started);
+    ctx.data()
+        .feedback
+        .answered("slash", ctx.author().id, &question.text, &reply, &snapshot);
     Ok(())
 }
 
@@ -137,8 +151,13 @@ async fn send_answer(ctx: Context<'_>, answer: Answer, started: Instant) -> Resu
     let mut destination = Destination::Interaction(ctx);
     match answer {
         Answer::Reply(reply) => {
-            destination.send(render::reply(&reply), false).await?;
+            let snapshot = ctx.data().assistant.snapshot();
+            let (messages, extras) = decorate(&reply, &snapshot, ctx.author().id, Picture::Always);
+            destination.send_with(messages, extras, false).await?;
             delivery::log_answer("slash", ctx.author().id, &ctx.data().assistant, &reply, started);
+            ctx.data()
+                .feedback
+                .answered("slash", ctx.author().id, "", &reply, &snapshot);
         }
         Answer::Unknown(hint) => {
             destination.send_text(&hint, true).await?;

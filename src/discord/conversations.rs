@@ -71,6 +71,24 @@ impl Conversations {
         self.store.get(&Place::Answer(message)).is_some()
     }
 
+    /// The question the answer `message` answered, while the bot remembers it: what a 👎
+    /// on that answer keeps (never written anywhere unless the store is told to keep text).
+    pub(super) fn question_of(&self, message: MessageId) -> Option<String> {
+        let kept = self.store.get(&Place::Answer(message))?;
+        kept.turns.last().map(|turn| turn.asked.clone())
+    }
+
+    /// An answer changed in place by a press of its asker: the conversation at that answer
+    /// now ends with what it shows, so "그럼 PaaS는?" in reply to it follows the new aspect.
+    pub(super) fn pressed(&self, answer: MessageId, turn: Turn) {
+        let earlier: Vec<Arc<Turn>> = self
+            .store
+            .get(&Place::Answer(answer))
+            .map(|kept| kept.turns[..kept.turns.len().saturating_sub(1)].to_vec())
+            .unwrap_or_default();
+        self.store.add([Place::Answer(answer)], &earlier, turn, false);
+    }
+
     /// The conversation `message` continues: the answer it replies to (from memory, else
     /// read from Discord), else its thread, else its DM while not quiet for too long.
     pub(super) async fn find(&self, http: &Http, assistant: &Assistant, bot: UserId, message: &Message) -> Found {

@@ -9,8 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serenity::builder::{
-    CreateAllowedMentions, CreateInteractionResponse, CreateInteractionResponseFollowup,
-    CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse, EditMessage,
+    CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse,
+    EditMessage,
 };
 use serenity::http::{Http, Typing};
 use serenity::model::channel::{Message, MessageReference};
@@ -28,6 +29,16 @@ pub(super) const STREAM_EDIT_INTERVAL: Duration = Duration::from_millis(1500);
 /// not the author of the message replied to.
 pub(super) fn no_pings() -> CreateAllowedMentions {
     CreateAllowedMentions::new()
+}
+
+/// What an answer's last message carries besides its embeds: the controls under it and the
+/// files its embeds show (the who-manages-what picture).
+#[derive(Default)]
+pub(super) struct Extras {
+    /// Buttons and menus, from `components`.
+    pub components: Vec<CreateActionRow>,
+    /// Files referenced from the embeds as `attachment://name`.
+    pub files: Vec<CreateAttachment>,
 }
 
 /// Where an answer goes.
@@ -131,9 +142,9 @@ impl<'a> Destination<'a> {
                 ctx.interaction.edit_response(ctx.http(), edit).await?;
             }
             Destination::Reply(reply) => match reply.placeholder {
-                Some(id) => reply.edit(id, None, embeds).await?,
+                Some(id) => reply.edit(id, None, embeds, Extras::default()).await?,
                 None => {
-                    let id = reply.send(None, embeds).await?;
+                    let id = reply.send(None, embeds, Extras::default()).await?;
                     reply.placeholder = Some(id);
                 }
             },
@@ -144,18 +155,29 @@ impl<'a> Destination<'a> {
     /// Sends a finished answer: the first message replaces the deferred response or the
     /// placeholder when there is one, the others follow.
     pub(super) async fn send(&mut self, messages: Messages, ephemeral: bool) -> Result<(), Error> {
+        self.send_with(messages, Extras::default(), ephemeral).await
+    }
+
+    /// Sends a finished answer as [`Destination::send`] does, `extras` on its last message
+    /// (the one the controls act on: pressing one edits it).
+    pub(super) async fn send_with(&mut self, messages: Messages, extras: Extras, ephemeral: bool) -> Result<(), Error> {
+        let count = messages.len().max(1);
         let mut messages = messages.into_iter().map(|embeds| render::to_serenity(&embeds));
+        let mut extras = Some(extras);
         let first = messages.next().unwrap_or_default();
-        self.send_first(None, first, ephemeral).await?;
-        for embeds in messages {
-            self.follow_up(None, embeds, ephemeral).await?;
+        let first_extras = if count == 1 { extras.take() } else { None };
+        self.send_first(None, first, first_extras, ephemeral).await?;
+        for (index, embeds) in messages.enumerate() {
+            let last = index + 2 == count;
+            let these = if last { extras.take() } else { None };
+            self.follow_up(None, embeds, these, ephemeral).await?;
         }
         Ok(())
     }
 
     /// Sends a short text (an apology, an unknown-name hint) the same way.
     pub(super) async fn send_text(&mut self, text: &str, ephemeral: bool) -> Result<(), Error> {
-        self.send_first(Some(render::content(text)), Vec::new(), ephemeral)
+        self.send_first(Some(render::content(text)), Vec::new(), None, ephemeral)
             .await
     }
 
@@ -163,14 +185,18 @@ impl<'a> Destination<'a> {
         &mut self,
         content: Option<String>,
         embeds: Vec<serenity::builder::CreateEmbed>,
+        extras: Option<Extras>,
         ephemeral: bool,
     ) -> Result<(), Error> {
+        let Extras { components, files } = extras.unwrap_or_default();
         match self {
             Destination::Interaction(ctx) => {
                 match stage(*ctx).await {
                     None => {
                         let mut message = CreateInteractionResponseMessage::new()
                             .embeds(embeds)
+                            .components(components)
+                            .files(files)
                             .ephemeral(ephemeral)
                             .allowed_mentions(no_pings());
                         if let Some(content) = content {
@@ -183,13 +209,20 @@ impl<'a> Destination<'a> {
                             .store(true, std::sync::atomic::Ordering::SeqCst);
                     }
                     Some(Stage::Deferred) => {
-                        let edit = EditInteractionResponse::new()
+                        let mut edit = EditInteractionResponse::new()
                             .content(content.unwrap_or_default())
                             .embeds(embeds)
+                            .components(components)
                             .allowed_mentions(no_pings());
+                        for file in files {
+                            edit = edit.new_attachment(file);
+                        }
                         ctx.interaction.edit_response(ctx.http(), edit).await?;
                     }
-                    Some(Stage::Answered) => return self.follow_up(content, embeds, ephemeral).await,
+                    Some(Stage::Answered) => {
+                        let extras = Extras { components, files };
+                        return self.follow_up(content, embeds, Some(extras), ephemeral).await;
+                    }
                 }
                 set_stage(*ctx, Stage::Answered).await;
             }
@@ -200,11 +233,11 @@ impl<'a> Destination<'a> {
                 match reply.placeholder {
                     // kept until the edit succeeds, so an apology replaces a partial answer too
                     Some(id) => {
-                        reply.edit(id, content, embeds).await?;
+                        reply.edit(id, content, embeds, Extras { components, files }).await?;
                         reply.placeholder = None;
                     }
                     None => {
-                        reply.send(content, embeds).await?;
+                        reply.send(content, embeds, Extras { components, files }).await?;
                     }
                 }
             }
@@ -216,12 +249,16 @@ impl<'a> Destination<'a> {
         &mut self,
         content: Option<String>,
         embeds: Vec<serenity::builder::CreateEmbed>,
+        extras: Option<Extras>,
         ephemeral: bool,
     ) -> Result<(), Error> {
+        let extras = extras.unwrap_or_default();
         match self {
             Destination::Interaction(ctx) => {
                 let mut followup = CreateInteractionResponseFollowup::new()
                     .embeds(embeds)
+                    .components(extras.components)
+                    .files(extras.files)
                     .ephemeral(ephemeral)
                     .allowed_mentions(no_pings());
                 if let Some(content) = content {
@@ -230,7 +267,7 @@ impl<'a> Destination<'a> {
                 ctx.interaction.create_followup(ctx.http(), followup).await?;
             }
             Destination::Reply(reply) => {
-                reply.send(content, embeds).await?;
+                reply.send(content, embeds, extras).await?;
             }
         }
         Ok(())
@@ -243,8 +280,13 @@ impl MessageReply<'_> {
         &mut self,
         content: Option<String>,
         embeds: Vec<serenity::builder::CreateEmbed>,
+        extras: Extras,
     ) -> Result<MessageId, Error> {
-        let mut message = CreateMessage::new().embeds(embeds).allowed_mentions(no_pings());
+        let mut message = CreateMessage::new()
+            .embeds(embeds)
+            .components(extras.components)
+            .add_files(extras.files)
+            .allowed_mentions(no_pings());
         if self.reference {
             // the question may be deleted meanwhile: then the answer goes out as a plain message
             let reference = MessageReference::from(self.question).fail_if_not_exists(false);
@@ -264,11 +306,16 @@ impl MessageReply<'_> {
         id: MessageId,
         content: Option<String>,
         embeds: Vec<serenity::builder::CreateEmbed>,
+        extras: Extras,
     ) -> Result<(), Error> {
-        let edit = EditMessage::new()
+        let mut edit = EditMessage::new()
             .content(content.unwrap_or_default())
             .embeds(embeds)
+            .components(extras.components)
             .allowed_mentions(no_pings());
+        for file in extras.files {
+            edit = edit.new_attachment(file);
+        }
         self.channel.edit_message(&self.http, id, edit).await?;
         Ok(())
     }

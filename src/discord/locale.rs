@@ -6,7 +6,7 @@
 //! descriptions are attribute literals on the commands in `commands.rs`, because poise's macro
 //! needs literals there.
 
-use crate::assistant::Mode;
+use crate::assistant::{Aspect, Mode};
 use crate::knowledge::Lang;
 
 /// The reply language for a Discord locale: `ko` (any region) is Korean, anything else English.
@@ -138,6 +138,170 @@ pub(super) fn help_footer(entries: usize, version: &str, lang: Lang) -> String {
     }
 }
 
+/// A button that shows an aspect of the answer's models: the words people use for it.
+pub(super) fn aspect_button(aspect: Aspect, lang: Lang) -> &'static str {
+    match (aspect, lang) {
+        (Aspect::Pros | Aspect::Cons, Lang::En) => "Pros & cons",
+        (Aspect::Pros | Aspect::Cons, Lang::Ko) => "장단점",
+        (Aspect::Analogy, Lang::En) => "Analogies",
+        (Aspect::Analogy, Lang::Ko) => "비유",
+        (Aspect::Management, Lang::En) => "Who manages what",
+        (Aspect::Management, Lang::Ko) => "누가 관리하나",
+        (Aspect::Providers, Lang::En) => "Providers",
+        (Aspect::Providers, Lang::Ko) => "제공업체",
+        (Aspect::UseCases, Lang::En) => "Use cases",
+        (Aspect::UseCases, Lang::Ko) => "사용 사례",
+        (Aspect::Definition, Lang::En) => "In short",
+        (Aspect::Definition, Lang::Ko) => "요약",
+        (Aspect::Features, Lang::En) => "Features",
+        (Aspect::Features, Lang::Ko) => "특징",
+        (Aspect::Glance, Lang::En) => "At a glance",
+        (Aspect::Glance, Lang::Ko) => "한눈에 보기",
+    }
+}
+
+/// The button that shows the whole explanation.
+pub(super) fn more_button(lang: Lang) -> &'static str {
+    pick(lang, "Full explanation", "자세히")
+}
+
+/// The placeholder of the "compare with…" menu.
+pub(super) fn compare_placeholder(lang: Lang) -> &'static str {
+    pick(lang, "Compare with…", "다른 모델과 비교…")
+}
+
+/// The ephemeral thanks for a vote.
+pub(super) fn thanks_for_vote(up: bool, lang: Lang) -> &'static str {
+    match (up, lang) {
+        (true, Lang::En) => "Thanks! Glad it helped.",
+        (true, Lang::Ko) => "고마워요! 도움이 됐다니 다행이에요.",
+        (false, Lang::En) => "Thanks for telling me. It is noted for the people who keep the knowledge base.",
+        (false, Lang::Ko) => "알려 주셔서 고마워요. 지식 베이스를 관리하는 분들께 전달할게요.",
+    }
+}
+
+/// The title of the "what was wrong?" modal (at most 45 characters).
+pub(super) fn complaint_title(lang: Lang) -> &'static str {
+    pick(lang, "What was wrong?", "무엇이 아쉬웠나요?")
+}
+
+/// The label of its one text box (at most 45 characters).
+pub(super) fn complaint_label(lang: Lang) -> &'static str {
+    pick(lang, "What was wrong or missing? (optional)", "틀리거나 빠진 점 (선택)")
+}
+
+/// The thanks for a filled-in "what was wrong?".
+pub(super) fn thanks_for_complaint(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "Thank you, that helps us fix the knowledge base.",
+        "고마워요. 지식 베이스를 고치는 데 도움이 돼요.",
+    )
+}
+
+/// A button whose answer's models are gone from the knowledge base (renamed or removed).
+pub(super) fn stale_button(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "This button belongs to an answer I can no longer show: the knowledge base has changed since. Please ask again.",
+        "이 버튼의 답변은 더 이상 보여 드릴 수 없어요. 그 뒤로 지식 베이스가 바뀌었어요. 다시 질문해 주세요.",
+    )
+}
+
+/// A button this bot did not make, or that an older version made.
+pub(super) fn unknown_button(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "Sorry, I can't use this button. Try asking again or `/help`.",
+        "죄송해요, 이 버튼은 쓸 수 없어요. 다시 질문하거나 `/도움말`을 보세요.",
+    )
+}
+
+/// The quiz's title over a question.
+pub(super) fn quiz_title(lang: Lang) -> &'static str {
+    pick(lang, "Quiz", "퀴즈")
+}
+
+/// Right or wrong, and which answer was right.
+pub(super) fn quiz_verdict(right: bool, answer: &str, lang: Lang) -> String {
+    match (right, lang) {
+        (true, Lang::En) => format!("✅ Right: {answer}"),
+        (true, Lang::Ko) => format!("✅ 정답이에요: {answer}"),
+        (false, Lang::En) => format!("❌ Not quite. The answer is {answer}"),
+        (false, Lang::Ko) => format!("❌ 아쉬워요. 정답은 {answer}"),
+    }
+}
+
+/// A player's score line.
+pub(super) fn quiz_score(correct: u64, answered: u64, streak: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Score {correct}/{answered} · streak {streak}"),
+        Lang::Ko => format!("점수 {correct}/{answered} · 연속 정답 {streak}"),
+    }
+}
+
+/// The quiz's "next question" button.
+pub(super) fn next_question(lang: Lang) -> &'static str {
+    pick(lang, "Next question", "다음 문제")
+}
+
+/// The source line under an explanation.
+pub(super) fn source_line(title: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Source: {title}"),
+        Lang::Ko => format!("출처: {title}"),
+    }
+}
+
+/// The leaderboard's title, and what it says when nobody has played.
+pub(super) fn leaderboard(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::En => (
+            "Quiz leaderboard",
+            "Nobody has answered a quiz here yet. Start with `/quiz`.",
+        ),
+        Lang::Ko => (
+            "퀴즈 순위",
+            "아직 여기서 퀴즈를 푼 사람이 없어요. `/퀴즈`로 시작해 보세요.",
+        ),
+    }
+}
+
+/// One leaderboard row; the name is plain text already.
+pub(super) fn standing(rank: usize, name: &str, correct: u64, answered: u64, best: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("**{rank}.** {name} — {correct} right of {answered} · best streak {best}"),
+        Lang::Ko => format!("**{rank}.** {name} — {answered}문제 중 {correct}개 정답 · 최고 연속 {best}"),
+    }
+}
+
+/// A quiz topic that has no questions: which topics do.
+pub(super) fn no_quiz_topic(topics: &[String], lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("I have no quiz questions on that. Try one of: {}.", topics.join(", ")),
+        Lang::Ko => format!(
+            "그 주제의 퀴즈 문제는 없어요. 이 중에서 골라 보세요: {}.",
+            topics.join(", ")
+        ),
+    }
+}
+
+/// A quiz question pressed again by someone who has answered it.
+pub(super) fn already_answered(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "You have answered this question already. Press \"Next question\" or use `/quiz` for a new one.",
+        "이미 푼 문제예요. \"다음 문제\"를 누르거나 `/퀴즈`로 새 문제를 받아 보세요.",
+    )
+}
+
+fn pick(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Ko => ko,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +328,21 @@ mod tests {
             "{ko}"
         );
         assert!(!unknown_name("x", &[], Lang::En).contains("Did you mean"));
+    }
+
+    #[test]
+    fn control_labels_fit_discord_and_speak_both_languages() {
+        let hangul = |text: &str| text.chars().any(|c| ('가'..='힣').contains(&c));
+        for aspect in Aspect::ALL {
+            assert!(aspect_button(aspect, Lang::En).chars().count() <= 80);
+            assert!(hangul(aspect_button(aspect, Lang::Ko)));
+        }
+        for lang in [Lang::En, Lang::Ko] {
+            assert!(complaint_title(lang).chars().count() <= 45);
+            assert!(complaint_label(lang).chars().count() <= 45);
+            assert!(compare_placeholder(lang).chars().count() <= 150);
+        }
+        assert!(hangul(quiz_verdict(false, "IaaS", Lang::Ko).as_str()));
     }
 
     #[test]

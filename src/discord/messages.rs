@@ -17,6 +17,7 @@ use serenity::model::channel::{Channel, Message, MessageType};
 use serenity::model::id::{ChannelId, GuildId, UserId};
 
 use super::conversations::Found;
+use super::decorate::{decorate, Picture};
 use super::delivery::{self, Destination};
 use super::errors::describe;
 use super::locale;
@@ -277,7 +278,11 @@ async fn answer(
     };
     let reply = delivery::answer(&data.assistant, user, question, destination).await?;
     keep(&reply);
-    destination.send(render::reply(&reply), false).await?;
+    let snapshot = data.assistant.snapshot();
+    let (messages, extras) = decorate(&reply, &snapshot, user, Picture::WhenAsked);
+    destination.send_with(messages, extras, false).await?;
+    data.feedback
+        .answered("message", user, &question.text, &reply, &snapshot);
     Ok(Some(reply))
 }
 

@@ -5,6 +5,12 @@
 //! # Layout
 //! - `types`: the shared [`Data`](types::Data) and the framework's type aliases.
 //! - `commands`: `/model`, `/compare`, `/ask`, `/help` and autocomplete, over plain functions.
+//! - `quiz`: `/quiz`, `/leaderboard` and the quiz's buttons.
+//! - `interactions`: presses and modal submits on answers (aspects, "compare with…", votes).
+//! - `ids`: what a control's `custom_id` carries, written and read back strictly.
+//! - `components`: the buttons, menus and modal of answers and quiz questions (pure).
+//! - `decorate`: a reply with its controls and, where it helps, the who-manages-what picture.
+//! - `feedback`: answers, votes and quiz scores into the store.
 //! - `messages`: free-form questions (mentions, replies, DMs, answer channels, threads, forums).
 //! - `conversations`: where a conversation lives (reply chain, thread, DM) and its earlier
 //!   turns, kept in memory only and read back from Discord when forgotten.
@@ -17,11 +23,17 @@
 //! show error text to users.
 
 mod commands;
+mod components;
 mod conversations;
+mod decorate;
 mod delivery;
 mod errors;
+mod feedback;
+mod ids;
+mod interactions;
 mod locale;
 mod messages;
+mod quiz;
 mod render;
 mod types;
 
@@ -38,6 +50,7 @@ use serenity::model::id::{ChannelId, GuildId};
 
 use crate::assistant::Assistant;
 use crate::config::{DiscordConfig, DISCORD_TOKEN_ENV};
+use crate::store::Store;
 use types::{Data, Error};
 
 /// The bound on one request to Discord's REST API.
@@ -88,6 +101,7 @@ pub fn intents() -> GatewayIntents {
 pub async fn serve(
     config: &DiscordConfig,
     assistant: Arc<Assistant>,
+    store: Option<Store>,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), DiscordError> {
     let token = config.token.as_ref().ok_or(DiscordError::MissingToken)?;
@@ -132,6 +146,8 @@ pub async fn serve(
                 answer_channels,
                 thread_answers,
                 conversations,
+                feedback: feedback::Feedback::new(store),
+                answered_questions: quiz::answered_questions(),
             })
         })
     });
@@ -216,6 +232,9 @@ async fn on_event(framework: poise::FrameworkContext<'_, Data, Error>, event: &F
     match event {
         FullEvent::Message { new_message } => {
             messages::handle(framework.serenity_context, framework.user_data, new_message).await;
+        }
+        FullEvent::InteractionCreate { interaction } => {
+            interactions::handle(framework.serenity_context, framework.user_data, interaction).await;
         }
         FullEvent::Ready { data_about_bot } => {
             tracing::info!(

@@ -62,6 +62,8 @@ pub(super) struct Embed {
     pub footer: Option<String>,
     /// The side colour.
     pub colour: u32,
+    /// An image shown inside the embed: `attachment://name.png` for a file sent with it.
+    pub image: Option<String>,
 }
 
 /// One embed field.
@@ -124,6 +126,9 @@ impl Embed {
         }
         if let Some(footer) = &self.footer {
             embed = embed.footer(CreateEmbedFooter::new(footer));
+        }
+        if let Some(image) = &self.image {
+            embed = embed.image(image);
         }
         embed
     }
@@ -279,6 +284,7 @@ pub(super) fn partial(title: &str, text: &str, lang: Lang) -> Embed {
         fields: Vec::new(),
         footer: Some(locale::writing(lang).to_string()),
         colour: COLOUR_LLM,
+        image: None,
     }
 }
 
@@ -642,6 +648,7 @@ mod tests {
                 ],
                 footer: Some("Sources: Entry 0 · offline answer from the knowledge base".to_string()),
                 colour: COLOUR_OFFLINE,
+                image: None,
             }]]
         );
         // a fallback is the offline answer: its lead shows too
@@ -737,6 +744,7 @@ mod tests {
                 fields: Vec::new(),
                 footer: None,
                 colour: COLOUR_SMALL_TALK,
+                image: None,
             }]]
         );
         // even if the engine named sources, small talk shows none; a section repeating the lead
@@ -952,6 +960,7 @@ mod tests {
             }],
             footer: Some("f".into()),
             colour: 7,
+            image: None,
         };
         let json = serde_json::to_value(embed.to_serenity()).expect("embeds serialize");
         assert_eq!(json["title"], "t");

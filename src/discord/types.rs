@@ -19,6 +19,10 @@ pub(super) struct Data {
     pub thread_answers: bool,
     /// The conversations the bot remembers, in memory only.
     pub conversations: super::conversations::Conversations,
+    /// Answers, votes and quiz scores, recorded in the store when there is one.
+    pub feedback: super::feedback::Feedback,
+    /// Who answered which quiz question, so each counts once per person.
+    pub answered_questions: moka::sync::Cache<(u64, String), ()>,
 }
 
 /// What commands and handlers may fail with; the central `on_error` logs it and apologises.

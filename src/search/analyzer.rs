@@ -614,6 +614,19 @@ pub fn for_each_term(words: &[Word], mut push: impl FnMut(&str)) {
     }
 }
 
+/// The words of a text that say what it asks, as the analyzer reads them (normalized,
+/// particles stripped, stopwords dropped, each once, at most 16): what is kept of a question
+/// the knowledge base could not answer when its text may not be.
+pub fn terms(text: &str) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for word in words(text) {
+        if !is_stopword(&word.text) && !terms.contains(&word.text) && terms.len() < 16 {
+            terms.push(word.text);
+        }
+    }
+    terms
+}
+
 /// The language a question is written in: any Hangul means Korean.
 pub fn detect_lang(text: &str) -> Lang {
     if text.chars().any(crate::knowledge::is_hangul) {

@@ -24,6 +24,7 @@ use xaas::knowledge::KnowledgeBase;
 use crate::support::fake_discord::{FakeDiscord, FakeDiscordOptions, FakeUser, Mentions, Recorded};
 use crate::support::fake_llm::{FakeLlm, Reply as LlmReply};
 
+mod components;
 mod conversations;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -96,6 +97,16 @@ impl Bot {
     /// Starts the bot with `config` (its API base and token set here) against `fake`, which
     /// may have served an earlier bot: a restart.
     async fn start_on(fake: FakeDiscord, config: DiscordConfig, assistant: Assistant) -> Bot {
+        Bot::start_with_store(fake, config, assistant, None).await
+    }
+
+    /// [`Bot::start_on`] with `store` recording answers, votes and quiz scores.
+    async fn start_with_store(
+        fake: FakeDiscord,
+        config: DiscordConfig,
+        assistant: Assistant,
+        store: Option<xaas::store::Store>,
+    ) -> Bot {
         let guild = config.guild_id;
         let config = DiscordConfig {
             api_base: Some(fake.api_base()),
@@ -109,7 +120,7 @@ impl Bot {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            serve(&config, assistant, shutdown).await
+            serve(&config, assistant, store, shutdown).await
         });
         assert!(fake.wait_ready(WAIT).await, "the bot identified on the fake gateway");
         let commands = match guild {
@@ -364,12 +375,14 @@ async fn identifies_heartbeats_and_registers_localized_commands_in_the_guild() {
     let by_name: HashMap<&str, &Value> = commands.iter().map(|c| (c["name"].as_str().unwrap_or(""), c)).collect();
     let mut names: Vec<&str> = by_name.keys().copied().collect();
     names.sort_unstable();
-    assert_eq!(names, ["ask", "compare", "help", "model"]);
+    assert_eq!(names, ["ask", "compare", "help", "leaderboard", "model", "quiz"]);
     for (name, korean_name) in [
         ("ask", "질문"),
         ("compare", "비교"),
         ("help", "도움말"),
+        ("leaderboard", "순위"),
         ("model", "모델"),
+        ("quiz", "퀴즈"),
     ] {
         let command = by_name[name];
         assert_eq!(command["name_localizations"]["ko"], korean_name, "{command}");
@@ -430,7 +443,7 @@ async fn identifies_heartbeats_and_registers_localized_commands_in_the_guild() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_guild_commands_are_registered_globally() {
     let bot = Bot::start_with(None, FakeDiscordOptions::default(), offline_assistant()).await;
-    assert_eq!(bot.fake.global_commands().len(), 4);
+    assert_eq!(bot.fake.global_commands().len(), 6);
     assert!(bot.fake.guild_commands(GUILD).is_empty());
     let token = bot.slash("model", json!([{"name": "name", "type": 3, "value": "paas"}]), "en-US");
     assert!(title(&bot.response(&token).await).contains("PaaS"));
@@ -1115,7 +1128,7 @@ async fn answers_longer_than_one_message_continue_in_followups_and_further_repli
 async fn serve_refuses_a_missing_token_and_bad_settings_at_once() {
     let assistant = Arc::new(offline_assistant());
     let config = DiscordConfig::default();
-    let error = serve(&config, Arc::clone(&assistant), std::future::pending())
+    let error = serve(&config, Arc::clone(&assistant), None, std::future::pending())
         .await
         .expect_err("no token");
     assert!(matches!(error, DiscordError::MissingToken));
@@ -1127,7 +1140,7 @@ async fn serve_refuses_a_missing_token_and_bad_settings_at_once() {
         token: token.clone(),
         ..DiscordConfig::default()
     };
-    let error = serve(&config, Arc::clone(&assistant), std::future::pending())
+    let error = serve(&config, Arc::clone(&assistant), None, std::future::pending())
         .await
         .expect_err("no scheme");
     assert!(error.to_string().contains("api_base"), "{error}");
@@ -1136,7 +1149,7 @@ async fn serve_refuses_a_missing_token_and_bad_settings_at_once() {
         token,
         ..DiscordConfig::default()
     };
-    let error = serve(&config, assistant, std::future::pending())
+    let error = serve(&config, assistant, None, std::future::pending())
         .await
         .expect_err("id 0");
     assert!(error.to_string().contains("guild_id"), "{error}");

@@ -267,7 +267,10 @@ impl FakeDiscord {
         self.dispatch_interaction(interaction)
     }
 
-    fn dispatch_interaction(&self, interaction: Value) -> String {
+    /// Dispatches an interaction built by [`FakeDiscord::component_interaction`] or
+    /// [`FakeDiscord::modal_submit`] (perhaps altered first, as a forged client would) and
+    /// returns its token.
+    pub fn dispatch_interaction(&self, interaction: Value) -> String {
         let token = interaction["token"]
             .as_str()
             .expect("built interactions have a token")
