@@ -93,6 +93,10 @@ pub(super) enum Rejection {
     /// An acronym or product-like name (two capitals or more: `DDoS`, `CeLDP`) that is in
     /// none of the grounding: the model names a thing it was not told about.
     UngroundedTerm(String),
+    /// Most of the answer's own words are in neither the facts nor the question: "You're
+    /// welcome! I'm glad to help." to "what about IaaS?", or Korean word salad. A grounded
+    /// answer rewords its facts, but mostly with their words.
+    UngroundedWords,
 }
 
 impl Rejection {
@@ -106,13 +110,17 @@ impl Rejection {
             Rejection::UngroundedNumber(_) => "ungrounded_number",
             Rejection::Repetition => "repetition",
             Rejection::UngroundedTerm(_) => "ungrounded_term",
+            Rejection::UngroundedWords => "ungrounded_words",
         }
     }
 
     /// The token that gave the answer away (an id, a number), or "" when there is none.
     pub(super) fn detail(&self) -> &str {
         match self {
-            Rejection::WrongLanguage | Rejection::EchoedQuestion | Rejection::Repetition => "",
+            Rejection::WrongLanguage
+            | Rejection::EchoedQuestion
+            | Rejection::Repetition
+            | Rejection::UngroundedWords => "",
             Rejection::UnknownCitation(token)
             | Rejection::UngroundedNumber(token)
             | Rejection::UngroundedTerm(token) => token,
@@ -131,6 +139,7 @@ impl fmt::Display for Rejection {
             }
             Rejection::Repetition => f.write_str("the answer repeats one line over and over"),
             Rejection::UngroundedTerm(term) => write!(f, "the answer names {term}, which is in none of its facts"),
+            Rejection::UngroundedWords => f.write_str("most of the answer's words are in none of its facts"),
         }
     }
 }
@@ -220,7 +229,45 @@ pub(super) fn check(answer: &str, lang: Lang, grounding: &Grounding<'_>) -> Resu
     if !in_language(own_words, lang) {
         return Err(Rejection::WrongLanguage);
     }
+    if grounded_share(&text, grounding).is_some_and(|share| share < MIN_GROUNDED_SHARE) {
+        return Err(Rejection::UngroundedWords);
+    }
     Ok(text)
+}
+
+/// The least share of an answer's content words found in its grounding. Measured on the real
+/// 135M model: its answers that restate facts score 0.7 and more; its small talk in place of
+/// an answer and its broken Korean score 0.4 and less.
+const MIN_GROUNDED_SHARE: f64 = 0.5;
+/// An answer with fewer content words than this is not judged by its words (a name or a year).
+const MIN_JUDGED_WORDS: usize = 3;
+
+/// The share of the answer's content words (stopwords and the question's own words aside)
+/// that the prompt or question contain; `None` for an answer too short to judge. Latin words
+/// are compared by their stem, Hangul words by their first two syllables, so "downsides"
+/// matches "downside" and "필요하다" matches "필요합니다".
+fn grounded_share(text: &str, grounding: &Grounding<'_>) -> Option<f64> {
+    use crate::search::analyzer::{is_stopword, stem_latin, words};
+    let mut judged = 0usize;
+    let mut found = 0usize;
+    for word in words(text) {
+        let word = word.text;
+        if is_stopword(&word) || grounding.in_question(&word) || !word.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        let key: String = if word.chars().any(is_hangul) {
+            word.chars().take(2).collect()
+        } else if word.chars().count() >= 3 {
+            stem_latin(&word).to_string()
+        } else {
+            continue;
+        };
+        judged += 1;
+        if grounding.known_text.contains(&key) {
+            found += 1;
+        }
+    }
+    (judged >= MIN_JUDGED_WORDS).then(|| found as f64 / judged as f64)
 }
 
 /// What of a streaming answer may be shown so far: markup removed, and a trailing fragment
@@ -744,7 +791,11 @@ mod prompt_line_tests {
             "DDoS attack on clouds\nDDoS attack on clouds\nDDoS attack on clouds"
         ));
         assert!(!repeats_a_line("- a\n- a\n- a"));
-        let grounding = Grounding::new(&["gdpr"], "GDPR is the EU's rule; AWS offers EC2.", "GDPR이 뭐야?");
+        let grounding = Grounding::new(
+            &["gdpr"],
+            "GDPR is the EU's rule (EU의 데이터 보호 규정); AWS offers EC2.",
+            "GDPR이 뭐야?",
+        );
         let invented = check("GDPR은 DDoS 공격을 막는 규정입니다.", Lang::Ko, &grounding);
         assert_eq!(invented, Err(Rejection::UngroundedTerm("DDoS".to_string())));
         assert!(check("GDPR은 EU의 데이터 보호 규정입니다 [gdpr].", Lang::Ko, &grounding).is_ok());
@@ -759,7 +810,10 @@ mod tests {
     /// question.
     const GROUNDING: &str = "Rules: at most 350 words, cite [iaas] or [paas].\n\
         <entry id=\"iaas\">\n# IaaS\nAmazon EC2 (AWS) rents servers; Coatue's 2023 report; 3D rendering; \
-        99.95% uptime; 1,000 instances.\n</entry>\n<entry id=\"paas\">\n# PaaS\nHeroku runs code.\n</entry>\n\
+        99.95% uptime; 1,000 instances. Pros: control, flexibility, scale, choice, more; read the docs \
+        at https://example.com (Ⅱ, Ⓐ, café, naïve, résumé; an unclosed bracket, see below). 대표적인 제공업체는 다음과 같습니다: \
+        Microsoft Azure Virtual Machines, Google Cloud Compute Engine. 서비스로 서버를 빌려 씁니다.\n</entry>\n\
+        <entry id=\"paas\">\n# PaaS\nHeroku runs code. 코드만 올리면 됩니다.\n</entry>\n\
         Question (English):\n<question>\n";
     const IDS: [&str; 2] = ["iaas", "paas"];
 
@@ -1093,6 +1147,19 @@ mod tests {
         ] {
             assert!(en(answer).is_ok(), "{answer}: {:?}", en(answer));
         }
+    }
+
+    #[test]
+    fn an_answer_whose_words_are_not_its_facts_is_rejected() {
+        // real 135M output, to "what about IaaS?" after "thanks!"
+        assert_eq!(en("You're welcome! I'm glad to help."), Err(Rejection::UngroundedWords));
+        assert_eq!(
+            en("Clouds are fluffy and birds sing loudly over mountains."),
+            Err(Rejection::UngroundedWords)
+        );
+        // rewording the facts is fine, and so is a short answer
+        assert!(en("IaaS rents servers, for example Amazon EC2 from AWS [iaas].").is_ok());
+        assert!(en("Heroku.").is_ok());
     }
 
     #[test]

@@ -877,7 +877,7 @@ async fn fifty_questions_at_once_are_each_answered_exactly_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_an_llm_slash_answers_are_deferred_then_the_original_is_edited() {
     let llm = FakeLlm::start([LlmReply::answer(
-        "IaaS means renting servers, storage and networks. @everyone stays quiet.",
+        "IaaS means renting servers, storage and networks; you install and manage the operating system. @everyone",
     )])
     .await;
     let bot = Bot::start_with(Some(GUILD), FakeDiscordOptions::default(), llm_assistant(&llm, 5)).await;
@@ -909,7 +909,7 @@ async fn with_an_llm_slash_answers_are_deferred_then_the_original_is_edited() {
     assert!(edit.body["embeds"][0]["description"]
         .as_str()
         .unwrap_or("")
-        .contains("@everyone stays quiet"));
+        .contains("operating system. @everyone"));
 
     // a free-form question: typing while the LLM answers, then the reply
     let question = bot.mention("what is PaaS?");
@@ -953,7 +953,10 @@ async fn with_an_llm_slash_answers_are_deferred_then_the_original_is_edited() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn llm_answers_are_limited_per_discord_user() {
-    let llm = FakeLlm::start([LlmReply::answer("Written by the fake model.")]).await;
+    let llm = FakeLlm::start([LlmReply::answer(
+        "A cloud service model, delivered by the provider over the internet.",
+    )])
+    .await;
     let limits = LimitsConfig {
         llm_per_user_per_minute: 1,
         ..LimitsConfig::default()
@@ -969,10 +972,13 @@ async fn llm_answers_are_limited_per_discord_user() {
     };
 
     let first = bot.response(&ask("What is IaaS?")).await;
-    assert!(text(&first).contains("Written by the fake model"), "{first}");
+    assert!(
+        text(&first).contains("delivered by the provider over the internet"),
+        "{first}"
+    );
     let second = bot.response(&ask("What is PaaS?")).await;
     assert!(
-        !text(&second).contains("Written by the fake model"),
+        !text(&second).contains("delivered by the provider over the internet"),
         "alice is over her quota: {second}"
     );
     assert!(text(&second).contains("limit"), "{second}");
@@ -990,7 +996,7 @@ async fn llm_answers_are_limited_per_discord_user() {
         Some(GUILD),
         &mentions,
     );
-    assert!(text(&bot.reply_to(&question).await).contains("Written by the fake model"));
+    assert!(text(&bot.reply_to(&question).await).contains("delivered by the provider over the internet"));
     assert_eq!(llm.count(), 2);
     bot.stop().await;
 }
