@@ -1165,9 +1165,15 @@ async fn serve_refuses_a_missing_token_and_bad_settings_at_once() {
 /// The `xaas serve` binary against the fake; `XAAS_*` settings cleared so the developer's own
 /// environment does not leak in.
 fn xaas_serve(api_base: Option<&str>, token: Option<&str>) -> Command {
+    xaas_serve_with_store(api_base, token, &std::env::temp_dir().join("xaas-serve-test.sqlite3"))
+}
+
+/// [`xaas_serve`] recording into the store at `store`.
+fn xaas_serve_with_store(api_base: Option<&str>, token: Option<&str>, store: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xaas"));
     command
         .arg("serve")
+        .env("XAAS_STORE_PATH", store)
         .current_dir(std::env::temp_dir())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -1203,13 +1209,40 @@ async fn the_binary_needs_a_token_and_stops_cleanly_on_sigterm() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("DISCORD_TOKEN"), "{stderr}");
 
+    // A store that is no database is a clear error at start, and is left as it was.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let broken = dir.path().join("broken.sqlite3");
+    std::fs::write(&broken, b"this is not a database, it is a shopping list").expect("written");
+    let output = tokio::task::spawn_blocking({
+        let broken = broken.clone();
+        move || xaas_serve_with_store(None, Some(TOKEN), &broken).output()
+    })
+    .await
+    .expect("the blocking task ran")
+    .expect("xaas runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.sqlite3"), "names the file: {stderr}");
+    assert_eq!(
+        std::fs::read(&broken).expect("still there"),
+        b"this is not a database, it is a shopping list"
+    );
+
+    let store = dir.path().join("store.sqlite3");
     let fake = FakeDiscord::start().await;
-    let mut child = xaas_serve(Some(&fake.api_base()), Some(TOKEN))
+    let mut child = xaas_serve_with_store(Some(&fake.api_base()), Some(TOKEN), &store)
         .spawn()
         .expect("xaas serve starts");
     let ready = fake.wait_ready(WAIT).await;
     let commands = format!("/applications/{}/commands", fake.application_id());
     let registered = fake.wait_for_request(|r| r.is("PUT", &commands), WAIT).await;
+    // One answered question, recorded just before SIGTERM: the drained queue keeps it.
+    let question = fake.message_create("what is PaaS?", &alice(), DM, None, &Mentions::default());
+    fake.dispatch("MESSAGE_CREATE", question);
+    let answered = fake
+        .wait_for_request(|r| r.is("POST", &format!("/channels/{DM}/messages")), WAIT)
+        .await;
+    assert!(answered.is_some(), "the DM was answered");
     // SIGTERM to the child started above, by its pid
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -1233,4 +1266,12 @@ async fn the_binary_needs_a_token_and_stops_cleanly_on_sigterm() {
     assert_eq!(fake.identifies()[0].token, format!("Bot {TOKEN}"));
     fake.assert_no_spec_violations();
     fake.assert_no_unknown_routes();
+    let stats = Command::new(env!("CARGO_BIN_EXE_xaas"))
+        .args(["stats", "--json"])
+        .env("XAAS_STORE_PATH", &store)
+        .env_remove("XAAS_CONFIG")
+        .output()
+        .expect("xaas stats runs");
+    let stats: Value = serde_json::from_slice(&stats.stdout).expect("JSON stats");
+    assert_eq!(stats["questions"], 1, "nothing lost on SIGTERM: {stats}");
 }
