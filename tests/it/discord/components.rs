@@ -186,6 +186,21 @@ async fn message_answers_have_controls_and_a_press_follows_into_the_conversation
         shown.contains("PaaS") && (shown.contains("장점") || shown.contains("단점")),
         "{shown}"
     );
+    // "자세히" on the changed answer: the full explanation, with the picture.
+    let changed = bot.stored(&answer["id"]);
+    let pressed = bot.fake.press(&changed, &control(&changed, "자세히"), &alice(), "ko");
+    assert_eq!(bot.callback(&pressed).await.0, 7);
+    let full = bot.stored(&answer["id"]);
+    assert!(
+        text(&full).contains("비유") && text(&full).contains("제공업체"),
+        "{}",
+        text(&full)
+    );
+    assert_eq!(full["attachments"][0]["filename"], "who-manages-what.png");
+    assert!(
+        !components(&full).iter().any(|c| c["label"] == "자세히"),
+        "it is the full one now"
+    );
     bot.stop().await;
 }
 
