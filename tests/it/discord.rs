@@ -104,7 +104,7 @@ impl Bot {
     async fn start_with_store(
         fake: FakeDiscord,
         config: DiscordConfig,
-        assistant: Assistant,
+        assistant: impl Into<Arc<Assistant>>,
         store: Option<xaas::store::Store>,
     ) -> Bot {
         let guild = config.guild_id;
@@ -115,7 +115,7 @@ impl Bot {
         };
         let registered_before = fake.requests().iter().filter(|r| r.method == "PUT").count();
         let (stop, stopped) = oneshot::channel::<()>();
-        let assistant = Arc::new(assistant);
+        let assistant: Arc<Assistant> = assistant.into();
         let running = tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;

@@ -251,6 +251,42 @@ async fn buttons_keep_working_after_a_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buttons_keep_working_after_a_knowledge_reload() {
+    let assistant = Arc::new(offline_assistant());
+    let bot = Bot::start_with_store(FakeDiscord::start().await, config(), Arc::clone(&assistant), None).await;
+    let token = bot.slash("model", json!([{"name": "name", "type": 3, "value": "iaas"}]), "en-US");
+    let answer = bot.response(&token).await;
+    let before = control(&answer, "Providers");
+
+    // The knowledge folder changes (a new version) while the answer is on screen.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/knowledge")).expect("knowledge/") {
+        let path = file.expect("an entry").path();
+        if path.extension().is_some_and(|ext| ext == "toml") {
+            std::fs::copy(&path, dir.path().join(path.file_name().expect("a name"))).expect("copied");
+        }
+    }
+    let iaas = dir.path().join("iaas.toml");
+    let edited = format!(
+        "{}\n# edited while the bot runs\n",
+        std::fs::read_to_string(&iaas).expect("read")
+    );
+    std::fs::write(&iaas, edited).expect("written");
+    let reloaded = KnowledgeBase::from_dir(dir.path()).expect("the edited knowledge loads");
+    assert_ne!(reloaded.version(), assistant.snapshot().knowledge().version());
+    assistant.reload(reloaded, xaas::prompt::Prompts::builtin().expect("built-in prompts"));
+
+    let pressed = bot.fake.press(&answer, &before, &alice(), "en-US");
+    assert_eq!(bot.callback(&pressed).await.0, 7);
+    let updated = bot.stored(&answer["id"]);
+    assert!(text(&updated).contains("Providers"), "{}", text(&updated));
+    let after = control(&updated, "Analogies");
+    let version = |id: &str| id.rsplit(':').next().unwrap_or("").to_string();
+    assert_ne!(version(&before), version(&after), "new buttons carry the new version");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thumbs_down_asks_what_was_wrong_and_both_are_kept_for_xaas_stats() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let path = dir.path().join("store.sqlite3");
