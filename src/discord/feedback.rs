@@ -82,11 +82,11 @@ impl Feedback {
         }));
     }
 
-    /// A quiz answer by `user` (shown as `display_name` on the leaderboard) in `scope` (the
-    /// server, or "dm"): their score and streak after it.
+    /// A quiz answer by `user` (shown as `display_name` on the leaderboard) in the server
+    /// `guild`, or in their DMs: their score and streak after it.
     pub(super) fn quiz(
         &self,
-        scope: &str,
+        guild: Option<u64>,
         user: UserId,
         display_name: &str,
         question: &QuizQuestion,
@@ -97,7 +97,7 @@ impl Feedback {
         };
         store.quiz_answer(QuizAnswer {
             at: SystemTime::now(),
-            scope: scope.to_string(),
+            scope: scope(store, guild, user),
             user: store.user_key(PLATFORM, user.get()),
             display_name: display_name.to_string(),
             correct: right,
@@ -106,15 +106,27 @@ impl Feedback {
         })
     }
 
-    /// The top scores in `scope`; empty without a store or when reading fails (logged).
-    pub(super) fn leaderboard(&self, scope: &str) -> Vec<Standing> {
+    /// The top scores in the server `guild`, or for `user` alone in DMs (DM players never see
+    /// each other); empty without a store or when reading fails (logged).
+    pub(super) fn leaderboard(&self, guild: Option<u64>, user: UserId) -> Vec<Standing> {
         let Some(store) = &self.store else {
             return Vec::new();
         };
-        store.leaderboard(scope, LEADERBOARD_ROWS).unwrap_or_else(|error| {
-            tracing::warn!(error = %error, "could not read the leaderboard");
-            Vec::new()
-        })
+        store
+            .leaderboard(&scope(store, guild, user), LEADERBOARD_ROWS)
+            .unwrap_or_else(|error| {
+                tracing::warn!(error = %error, "could not read the leaderboard");
+                Vec::new()
+            })
+    }
+}
+
+/// Where quiz scores count: the server's id, or for direct messages the player's own hashed
+/// key, so a DM leaderboard is theirs alone and names no one else.
+fn scope(store: &Store, guild: Option<u64>, user: UserId) -> String {
+    match guild {
+        Some(guild) => guild.to_string(),
+        None => format!("dm:{}", store.user_key(PLATFORM, user.get()).as_str()),
     }
 }
 

@@ -101,8 +101,10 @@ pub(super) async fn quiz(
 )]
 pub(super) async fn leaderboard(ctx: Context<'_>) -> Result<(), Error> {
     let lang = locale::lang_of_locale(ctx.locale());
-    let scope = scope_of(ctx.guild_id().map(|g| g.get()));
-    let standings = ctx.data().feedback.leaderboard(&scope);
+    let standings = ctx
+        .data()
+        .feedback
+        .leaderboard(ctx.guild_id().map(|g| g.get()), ctx.author().id);
     let (title, empty) = locale::leaderboard(lang);
     let lines: Vec<String> = standings
         .iter()
@@ -176,10 +178,13 @@ pub(super) async fn answered(ctx: &SerenityContext, data: &Data, press: &Compone
     }
     data.answered_questions.insert(seen, ());
     let right = answer.is_right();
-    let scope = scope_of(press.guild_id.map(|g| g.get()));
-    let score = data
-        .feedback
-        .quiz(&scope, press.user.id, &display_name(press), question, right);
+    let score = data.feedback.quiz(
+        press.guild_id.map(|g| g.get()),
+        press.user.id,
+        &display_name(press),
+        question,
+        right,
+    );
     let source = snapshot
         .knowledge()
         .get(&question.source)
@@ -268,11 +273,6 @@ fn question_embed(question: &QuizQuestion, knowledge: &crate::knowledge::Knowled
     }
 }
 
-/// Where scores count: the server, or direct messages.
-fn scope_of(guild: Option<u64>) -> String {
-    guild.map_or_else(|| "dm".to_string(), |guild| guild.to_string())
-}
-
 /// The name a leaderboard shows: the server nickname, else the display name, else the user
 /// name. Never a mention.
 fn display_name(press: &ComponentInteraction) -> String {
@@ -308,7 +308,5 @@ mod tests {
         assert_eq!(plain_name("**Kim**"), "\\*\\*Kim\\*\\*");
         assert_eq!(plain_name("@everyone"), "\\@everyone");
         assert_eq!(plain_name("<@123>"), "\\<\\@123\\>");
-        assert_eq!(scope_of(None), "dm");
-        assert_eq!(scope_of(Some(42)), "42");
     }
 }
