@@ -109,7 +109,9 @@ pub(super) fn help(lang: Lang) -> HelpText {
             how_to_ask: "Ask me in English or Korean and I answer in the language you ask in \
                          (한국어로 물어보시면 한국어로 답합니다).\n\
                          • `/ask` a question, `/model` to explain one model or topic, `/compare` two of them\n\
-                         • or mention me, send me a direct message, or write in an answer channel",
+                         • or mention me, send me a direct message, or write in an answer channel\n\
+                         • the buttons under an answer show its other sides; reply to an answer to follow up\n\
+                         • `/quiz` to test yourself, `/leaderboard` for the server's best",
             models: "Service models",
             topics: "Topics",
             examples_heading: "Try",
@@ -120,7 +122,9 @@ pub(super) fn help(lang: Lang) -> HelpText {
             title: "알려 드릴 수 있는 것: 클라우드 서비스 모델",
             how_to_ask: "한국어나 영어로 물어보시면 물어본 언어로 답합니다.\n\
                          • `/질문`으로 질문하기, `/모델`로 모델이나 주제 하나 설명 듣기, `/비교`로 둘을 비교하기\n\
-                         • 또는 저를 멘션하거나, DM을 보내거나, 답변 채널에 글을 쓰세요",
+                         • 또는 저를 멘션하거나, DM을 보내거나, 답변 채널에 글을 쓰세요\n\
+                         • 답변 아래 버튼으로 다른 측면을 보고, 답변에 답장하면 이어서 물어볼 수 있어요\n\
+                         • `/퀴즈`로 실력을 확인하고, `/순위`로 서버 순위를 보세요",
             models: "서비스 모델",
             topics: "주제",
             examples_heading: "이렇게 물어보세요",
