@@ -36,6 +36,14 @@ impl Snapshot {
             ([entry], Some(_)) => compose::answer(entry, &aspects, false, lang, &Default::default(), sources),
             (entries, _) => compose::compare(entries, &aspects, lang, self.knowledge(), sources),
         };
+        if let ([entry], Some(Aspect::Pros)) = (&entries[..], aspect) {
+            // the one button shows both sides, and its title says so
+            let both = match lang {
+                Lang::En => "Pros and cons",
+                Lang::Ko => "장단점",
+            };
+            reply.title = format!("{} — {both}", entry.name.get(lang));
+        }
         reply.about = entries.iter().map(|e| e.id.clone()).collect();
         reply.aspect = aspect;
         reply.detailed = aspect.is_none();
@@ -99,6 +107,7 @@ mod tests {
         assert_eq!(reply.lang, Lang::Ko);
         let headings: Vec<&str> = reply.sections.iter().map(|s| s.heading.as_str()).collect();
         assert!(headings.len() >= 2, "pros and cons: {headings:?}");
+        assert_eq!(reply.title, "IaaS — 장단점");
         let reply = snapshot.view(&ids(&["iaas", "paas"]), None, Lang::En).expect("both");
         assert_eq!(reply.kind, ReplyKind::Compare);
         let reply = snapshot.view(&ids(&["faas"]), None, Lang::En).expect("faas");
