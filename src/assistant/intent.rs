@@ -535,8 +535,12 @@ fn matcher() -> &'static (aho_corasick::AhoCorasick, Vec<Cue>) {
     })
 }
 
-/// The question lowercased, punctuation turned into spaces, padded with a space on each
-/// side, so English cues written with spaces match whole words only.
+/// English intensifiers people put inside a cue ("who *actually* uses it?", "what *exactly*
+/// is PaaS?"): they change no meaning, so the matcher reads past them.
+const INTENSIFIERS: [&str; 6] = ["actually", "really", "exactly", "basically", "honestly", "literally"];
+
+/// The question lowercased, punctuation turned into spaces, intensifiers dropped, padded with
+/// a space on each side, so English cues written with spaces match whole words only.
 fn padded(question: &str) -> String {
     let mut text = String::with_capacity(question.len() + 2);
     text.push(' ');
@@ -544,6 +548,12 @@ fn padded(question: &str) -> String {
         text.push(if c.is_alphanumeric() || c == '\'' { c } else { ' ' });
     }
     text.push(' ');
+    for word in INTENSIFIERS {
+        let padded_word = format!(" {word} ");
+        while let Some(at) = text.find(&padded_word) {
+            text.replace_range(at..at + padded_word.len(), " ");
+        }
+    }
     text
 }
 
@@ -565,6 +575,20 @@ mod tests {
         assert!(detect("IaaS 자세히 알려줘").more);
         assert!(detect("tell me more about PaaS").more);
         assert!(!detect("is PaaS more expensive?").more);
+    }
+
+    #[test]
+    fn intensifiers_inside_a_cue_change_nothing() {
+        for (plain, intensified) in [
+            ("who uses PaaS?", "who actually uses PaaS?"),
+            ("what is FaaS?", "what exactly is FaaS?"),
+            ("what are the cons of SaaS", "what are the really cons of SaaS"),
+        ] {
+            assert_eq!(detect(plain).aspects, detect(intensified).aspects, "{intensified}");
+            assert_eq!(detect(plain).defines, detect(intensified).defines, "{intensified}");
+        }
+        assert_eq!(padded("Really?"), "  ");
+        assert!(padded("reallyfast").contains("reallyfast"), "whole words only");
     }
 
     #[test]
