@@ -16,7 +16,7 @@ use super::delivery::{self, Destination};
 use super::locale;
 use super::render;
 use super::types::{Context, Data, Error};
-use crate::assistant::{Assistant, Question, Reply, UnknownName};
+use crate::assistant::{Assistant, Question, Reply, Turn, UnknownName};
 use crate::knowledge::{EntryKind, Lang};
 
 /// Discord shows at most this many autocomplete choices.
@@ -109,7 +109,22 @@ pub(super) async fn ask(
     ctx.data()
         .feedback
         .answered("slash", ctx.author().id, &question.text, &reply, &snapshot);
+    remember(ctx, &question.text, &reply).await;
     Ok(())
+}
+
+/// Keeps a slash answer's conversation at its message, once sent: the question itself started
+/// fresh, but a reply to the answer follows up on it (and a 👎 on it knows what was asked).
+/// One read of the response; when it fails the answer is simply not remembered.
+async fn remember(ctx: Context<'_>, asked: &str, reply: &Reply) {
+    match ctx.interaction.get_response(ctx.http()).await {
+        Ok(message) => {
+            let conversations = &ctx.data().conversations;
+            let kept = conversations.keep(&Default::default(), Turn::of(asked, reply), None, None);
+            conversations.keep_answers(&kept, &[message.id]);
+        }
+        Err(error) => tracing::debug!(error = %super::errors::describe(&error), "slash answer not remembered"),
+    }
 }
 
 /// What I know and how to ask
@@ -158,6 +173,7 @@ async fn send_answer(ctx: Context<'_>, answer: Answer, started: Instant) -> Resu
             ctx.data()
                 .feedback
                 .answered("slash", ctx.author().id, "", &reply, &snapshot);
+            remember(ctx, &reply.title, &reply).await;
         }
         Answer::Unknown(hint) => {
             destination.send_text(&hint, true).await?;

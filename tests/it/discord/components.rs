@@ -205,6 +205,70 @@ async fn message_answers_have_controls_and_a_press_follows_into_the_conversation
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_to_a_slash_answer_follows_up_and_its_thumbs_down_knows_the_question() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("store.sqlite3");
+    let store = xaas::store::Store::open(&store_config(&path)).expect("the store opens");
+    let bot = Bot::start_with_store(
+        FakeDiscord::start().await,
+        config(),
+        offline_assistant(),
+        Some(store.clone()),
+    )
+    .await;
+    let token = bot.slash(
+        "ask",
+        json!([{"name": "question", "type": 3, "value": "what is FaaS?"}]),
+        "en-US",
+    );
+    let answer = bot.response(&token).await;
+    let to: u64 = answer["id"].as_str().and_then(|id| id.parse().ok()).expect("an id");
+    // the bot remembers the answer once it has read its id back; wait for that read
+    bot.fake
+        .wait_for_request(|r| r.is("GET", "/webhooks/") && r.path.ends_with("@original"), WAIT)
+        .await
+        .expect("the bot read its answer's id");
+    // and keeps it the moment the read returns: give that moment (no time is asserted)
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let reply = bot.fake.message_reply(
+        "and its downsides?",
+        &alice(),
+        GENERAL,
+        Some(GUILD),
+        &Mentions::default(),
+        to,
+    );
+    let id = reply["id"].as_str().expect("an id").to_string();
+    bot.fake.dispatch("MESSAGE_CREATE", reply);
+    let next = bot.reply_to(&id).await;
+    assert!(
+        title(&next).contains("FaaS") && title(&next).contains("Cons"),
+        "{}",
+        text(&next)
+    );
+
+    let pressed = bot.fake.press(&answer, &control(&answer, "👎"), &alice(), "en-US");
+    assert_eq!(bot.callback(&pressed).await.0, 9);
+    bot.stop().await;
+    store.close().expect("closes");
+    let stats = store_stats(&path);
+    assert!(
+        stats["down_terms"].to_string().contains("faas"),
+        "the 👎's question terms: {stats}"
+    );
+}
+
+fn store_stats(path: &std::path::Path) -> Value {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xaas"))
+        .args(["stats", "--json"])
+        .env("XAAS_STORE_PATH", path)
+        .env_remove("XAAS_CONFIG")
+        .output()
+        .expect("xaas stats runs");
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_and_stale_ids_get_a_polite_ephemeral_no() {
     let bot = Bot::start_on(FakeDiscord::start().await, config(), offline_assistant()).await;
     let token = bot.slash("model", json!([{"name": "name", "type": 3, "value": "saas"}]), "en-US");
