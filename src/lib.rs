@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 pub mod assistant;
+mod base36;
 pub mod cli;
 pub mod config;
 pub mod discord;

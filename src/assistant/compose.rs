@@ -7,25 +7,17 @@ use super::intent::Aspect;
 use super::reply::{Mode, Reply, ReplyKind, ReplySection, Source};
 use crate::knowledge::{Entry, EntryKind, KnowledgeBase, Lang, Layer, Text};
 
-/// Picks the English or the Korean wording of a fixed label.
-fn pick(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Ko => ko,
-    }
-}
-
 fn heading(aspect: Aspect, lang: Lang) -> &'static str {
     match aspect {
-        Aspect::Definition => pick(lang, "What it is", "정의"),
-        Aspect::Analogy => pick(lang, "Analogies", "비유"),
-        Aspect::Features => pick(lang, "Features", "특징"),
-        Aspect::Providers => pick(lang, "Providers and products", "주요 제공업체와 제품"),
-        Aspect::UseCases => pick(lang, "Use cases", "활용 사례"),
-        Aspect::Pros => pick(lang, "Pros", "장점"),
-        Aspect::Cons => pick(lang, "Cons", "단점"),
-        Aspect::Management => pick(lang, "Who manages what", "누가 무엇을 관리하나"),
-        Aspect::Glance => pick(lang, "At a glance", "한눈에 보기"),
+        Aspect::Definition => lang.pick("What it is", "정의"),
+        Aspect::Analogy => lang.pick("Analogies", "비유"),
+        Aspect::Features => lang.pick("Features", "특징"),
+        Aspect::Providers => lang.pick("Providers and products", "주요 제공업체와 제품"),
+        Aspect::UseCases => lang.pick("Use cases", "활용 사례"),
+        Aspect::Pros => lang.pick("Pros", "장점"),
+        Aspect::Cons => lang.pick("Cons", "단점"),
+        Aspect::Management => lang.pick("Who manages what", "누가 무엇을 관리하나"),
+        Aspect::Glance => lang.pick("At a glance", "한눈에 보기"),
     }
 }
 
@@ -43,7 +35,7 @@ fn bullets<'a>(items: impl IntoIterator<Item = &'a Text>, lang: Lang) -> String 
 /// The layers' names in `lang`, or "nothing" for none.
 pub(super) fn layers(list: &[Layer], lang: Lang) -> String {
     if list.is_empty() {
-        return pick(lang, "nothing", "없음").to_string();
+        return lang.pick("nothing", "없음").to_string();
     }
     list.iter()
         .map(|layer| layer.label(lang))
@@ -130,9 +122,9 @@ fn aspect_section(entry: &Entry, aspect: Aspect, lang: Lang, terms: &HashSet<Str
             let management = entry.management.as_ref()?;
             let mut body = format!(
                 "{}: {}\n{}: {}",
-                pick(lang, "You manage", "사용자가 관리"),
+                lang.pick("You manage", "사용자가 관리"),
                 layers(&management.customer, lang),
-                pick(lang, "The provider manages", "제공자가 관리"),
+                lang.pick("The provider manages", "제공자가 관리"),
                 layers(&management.provider, lang)
             );
             if let Some(note) = &management.note {
@@ -144,10 +136,10 @@ fn aspect_section(entry: &Entry, aspect: Aspect, lang: Lang, terms: &HashSet<Str
         Aspect::Glance => {
             let comparison = entry.comparison.as_ref()?;
             [
-                (pick(lang, "Delivered as", "제공 형태"), &comparison.delivery),
-                (pick(lang, "Typical use", "주요 사용 사례"), &comparison.typical_use),
-                (pick(lang, "You manage", "관리 범위"), &comparison.you_manage),
-                (pick(lang, "Main customers", "주요 고객"), &comparison.customers),
+                (lang.pick("Delivered as", "제공 형태"), &comparison.delivery),
+                (lang.pick("Typical use", "주요 사용 사례"), &comparison.typical_use),
+                (lang.pick("You manage", "관리 범위"), &comparison.you_manage),
+                (lang.pick("Main customers", "주요 고객"), &comparison.customers),
             ]
             .iter()
             .map(|(label, text)| format!("• {label}: {}", text.get(lang)))
@@ -281,7 +273,7 @@ pub fn answer(
     }
     if !aspects.contains(&Aspect::Definition) {
         let short = ReplySection {
-            heading: pick(lang, "In short", "요약").to_string(),
+            heading: lang.pick("In short", "요약").to_string(),
             body: if sections.is_empty() {
                 format!("{}\n{}", entry.summary.get(lang), entry.definition.get(lang))
             } else {
@@ -326,7 +318,7 @@ pub fn compare(
         }
     }
     let mut sections = vec![ReplySection {
-        heading: pick(lang, "In short", "요약").to_string(),
+        heading: lang.pick("In short", "요약").to_string(),
         body: entries
             .iter()
             .map(|entry| format!("• {}: {}", entry.name.get(lang), entry.summary.get(lang)))
@@ -403,9 +395,9 @@ fn compare_row(entry: &Entry, aspect: Aspect, lang: Lang) -> Option<String> {
             let management = entry.management.as_ref()?;
             format!(
                 "{} {} · {} {}",
-                pick(lang, "you:", "사용자:"),
+                lang.pick("you:", "사용자:"),
                 layers(&management.customer, lang),
-                pick(lang, "provider:", "제공자:"),
+                lang.pick("provider:", "제공자:"),
                 layers(&management.provider, lang)
             )
         }
@@ -413,13 +405,13 @@ fn compare_row(entry: &Entry, aspect: Aspect, lang: Lang) -> Option<String> {
             let c = entry.comparison.as_ref()?;
             format!(
                 "{} {} · {} {} · {} {} · {} {}",
-                pick(lang, "delivered as", "제공 형태"),
+                lang.pick("delivered as", "제공 형태"),
                 c.delivery.get(lang),
-                pick(lang, "you manage", "관리 범위"),
+                lang.pick("you manage", "관리 범위"),
                 c.you_manage.get(lang),
-                pick(lang, "customers", "주요 고객"),
+                lang.pick("customers", "주요 고객"),
                 c.customers.get(lang),
-                pick(lang, "typical use", "주요 사용 사례"),
+                lang.pick("typical use", "주요 사용 사례"),
                 c.typical_use.get(lang)
             )
         }
@@ -459,9 +451,9 @@ pub fn dont_know(knowledge: &KnowledgeBase, lang: Lang) -> Reply {
     reply(
         lang,
         ReplyKind::DontKnow,
-        pick(lang, "I don't know that one", "잘 모르는 질문이에요").to_string(),
+        lang.pick("I don't know that one", "잘 모르는 질문이에요").to_string(),
         vec![ReplySection {
-            heading: pick(lang, "What I can help with", "도와드릴 수 있는 것").to_string(),
+            heading: lang.pick("What I can help with", "도와드릴 수 있는 것").to_string(),
             body,
         }],
         Vec::new(),

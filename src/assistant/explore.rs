@@ -38,10 +38,7 @@ impl Snapshot {
         };
         if let ([entry], Some(Aspect::Pros)) = (&entries[..], aspect) {
             // the one button shows both sides, and its title says so
-            let both = match lang {
-                Lang::En => "Pros and cons",
-                Lang::Ko => "장단점",
-            };
+            let both = lang.pick("Pros and cons", "장단점");
             reply.title = format!("{} — {both}", entry.name.get(lang));
         }
         reply.about = entries.iter().map(|e| e.id.clone()).collect();

@@ -150,7 +150,7 @@ pub(super) fn control(view: View, state: &AnswerState, owner: UserId) -> Option<
         "xa1:{}:{}:{}:{}",
         view.code(),
         state_fields(state),
-        base36(owner.get()),
+        crate::base36::encode(owner.get()),
         state.version
     );
     fits(id)
@@ -160,7 +160,7 @@ pub(super) fn control(view: View, state: &AnswerState, owner: UserId) -> Option<
 pub(super) fn complaint(answer: u64, state: &AnswerState) -> Option<String> {
     fits(format!(
         "xf1:{}:{}:{}",
-        base36(answer),
+        crate::base36::encode(answer),
         state_fields(state),
         state.version
     ))
@@ -194,7 +194,7 @@ pub(super) fn parse(id: &str) -> Result<Parsed, Refused> {
     match fields[..] {
         ["xa1", view, lang, entries, kind, mode, owner, version] => {
             let view = View::from_code(view).ok_or(Refused("unknown view"))?;
-            let owner = parse_base36(owner)
+            let owner = crate::base36::decode(owner)
                 .filter(|id| *id != 0)
                 .ok_or(Refused("the owner is no user id"))?;
             Ok(Parsed::Control(Control {
@@ -204,7 +204,7 @@ pub(super) fn parse(id: &str) -> Result<Parsed, Refused> {
             }))
         }
         ["xf1", answer, lang, entries, kind, mode, version] => Ok(Parsed::Complaint(Complaint {
-            answer: parse_base36(answer)
+            answer: crate::base36::decode(answer)
                 .filter(|id| *id != 0)
                 .ok_or(Refused("the answer is no message id"))?,
             state: state(lang, entries, kind, mode, version)?,
@@ -255,12 +255,9 @@ fn parse_lang(code: &str) -> Result<Lang, Refused> {
 
 /// An entry id as the knowledge base writes them: lower-case letters, digits and dashes.
 fn entry_id(id: &str) -> Result<&str, Refused> {
-    let valid = !id.is_empty()
-        && id.len() <= MAX_ENTRY_ID
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    valid.then_some(id).ok_or(Refused("not an entry id"))
+    (id.len() <= MAX_ENTRY_ID && crate::knowledge::is_entry_id(id))
+        .then_some(id)
+        .ok_or(Refused("not an entry id"))
 }
 
 const KINDS: [(ReplyKind, &str); 5] = [
@@ -286,29 +283,6 @@ fn mode_code(mode: Mode) -> &'static str {
 
 fn mode_from_code(code: &str) -> Option<Mode> {
     MODES.iter().find(|(_, c)| *c == code).map(|(mode, _)| *mode)
-}
-
-fn base36(mut n: u64) -> String {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
-    loop {
-        out.push(DIGITS[(n % 36) as usize]);
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
-}
-
-fn parse_base36(text: &str) -> Option<u64> {
-    if text.is_empty() || text.len() > 13 {
-        return None;
-    }
-    u64::from_str_radix(text, 36)
-        .ok()
-        .filter(|_| text.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()))
 }
 
 #[cfg(test)]

@@ -166,12 +166,12 @@ pub(super) fn aspect_button(aspect: Aspect, lang: Lang) -> &'static str {
 
 /// The button that shows the whole explanation.
 pub(super) fn more_button(lang: Lang) -> &'static str {
-    pick(lang, "Full explanation", "자세히")
+    lang.pick("Full explanation", "자세히")
 }
 
 /// The placeholder of the "compare with…" menu.
 pub(super) fn compare_placeholder(lang: Lang) -> &'static str {
-    pick(lang, "Compare with…", "다른 모델과 비교…")
+    lang.pick("Compare with…", "다른 모델과 비교…")
 }
 
 /// The ephemeral thanks for a vote.
@@ -186,18 +186,17 @@ pub(super) fn thanks_for_vote(up: bool, lang: Lang) -> &'static str {
 
 /// The title of the "what was wrong?" modal (at most 45 characters).
 pub(super) fn complaint_title(lang: Lang) -> &'static str {
-    pick(lang, "What was wrong?", "무엇이 아쉬웠나요?")
+    lang.pick("What was wrong?", "무엇이 아쉬웠나요?")
 }
 
 /// The label of its one text box (at most 45 characters).
 pub(super) fn complaint_label(lang: Lang) -> &'static str {
-    pick(lang, "What was wrong or missing? (optional)", "틀리거나 빠진 점 (선택)")
+    lang.pick("What was wrong or missing? (optional)", "틀리거나 빠진 점 (선택)")
 }
 
 /// The thanks for a filled-in "what was wrong?".
 pub(super) fn thanks_for_complaint(lang: Lang) -> &'static str {
-    pick(
-        lang,
+    lang.pick(
         "Thank you, that helps us fix the knowledge base.",
         "고마워요. 지식 베이스를 고치는 데 도움이 돼요.",
     )
@@ -205,17 +204,14 @@ pub(super) fn thanks_for_complaint(lang: Lang) -> &'static str {
 
 /// A button whose answer's models are gone from the knowledge base (renamed or removed).
 pub(super) fn stale_button(lang: Lang) -> &'static str {
-    pick(
-        lang,
-        "This button belongs to an answer I can no longer show: the knowledge base has changed since. Please ask again.",
+    lang.pick("This button belongs to an answer I can no longer show: the knowledge base has changed since. Please ask again.",
         "이 버튼의 답변은 더 이상 보여 드릴 수 없어요. 그 뒤로 지식 베이스가 바뀌었어요. 다시 질문해 주세요.",
     )
 }
 
 /// A button this bot did not make, or that an older version made.
 pub(super) fn unknown_button(lang: Lang) -> &'static str {
-    pick(
-        lang,
+    lang.pick(
         "Sorry, I can't use this button. Try asking again or `/help`.",
         "죄송해요, 이 버튼은 쓸 수 없어요. 다시 질문하거나 `/도움말`을 보세요.",
     )
@@ -223,7 +219,7 @@ pub(super) fn unknown_button(lang: Lang) -> &'static str {
 
 /// The quiz's title over a question.
 pub(super) fn quiz_title(lang: Lang) -> &'static str {
-    pick(lang, "Quiz", "퀴즈")
+    lang.pick("Quiz", "퀴즈")
 }
 
 /// Right or wrong, and which answer was right.
@@ -246,7 +242,7 @@ pub(super) fn quiz_score(correct: u64, answered: u64, streak: u64, lang: Lang) -
 
 /// The quiz's "next question" button.
 pub(super) fn next_question(lang: Lang) -> &'static str {
-    pick(lang, "Next question", "다음 문제")
+    lang.pick("Next question", "다음 문제")
 }
 
 /// The source line under an explanation.
@@ -292,18 +288,10 @@ pub(super) fn no_quiz_topic(topics: &[String], lang: Lang) -> String {
 
 /// A quiz question pressed again by someone who has answered it.
 pub(super) fn already_answered(lang: Lang) -> &'static str {
-    pick(
-        lang,
+    lang.pick(
         "You have answered this question already. Press \"Next question\" or use `/quiz` for a new one.",
         "이미 푼 문제예요. \"다음 문제\"를 누르거나 `/퀴즈`로 새 문제를 받아 보세요.",
     )
-}
-
-fn pick(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Ko => ko,
-    }
 }
 
 #[cfg(test)]

@@ -24,6 +24,14 @@ impl Lang {
         }
     }
 
+    /// The English or the Korean wording of a fixed label, as this language reads it.
+    pub fn pick<'a>(self, en: &'a str, ko: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Ko => ko,
+        }
+    }
+
     /// Parses `en` / `ko` (and Discord-style `en-US`, `ko-KR`); anything else is `None`.
     pub fn from_code(code: &str) -> Option<Lang> {
         let lower = code.trim().to_ascii_lowercase();
@@ -33,6 +41,16 @@ impl Lang {
             _ => None,
         }
     }
+}
+
+/// Whether `id` is written as an entry id must be: lowercase ASCII letters, digits and `-`,
+/// not empty. The loader holds the files to it; ids read back from elsewhere (a button) are
+/// checked against it before they are looked up.
+pub fn is_entry_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 impl fmt::Display for Lang {

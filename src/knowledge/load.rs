@@ -377,11 +377,7 @@ impl<'a> Checker<'a> {
             .map(|stem| stem.to_string_lossy().into_owned())
             .unwrap_or_default();
         let id = raw.id.get_ref().trim().to_string();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
+        if !super::is_entry_id(&id) {
             self.error("id", raw.id.span(), "an id is lowercase ascii letters, digits and '-'");
         } else if id != stem {
             self.error(

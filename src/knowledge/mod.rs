@@ -12,8 +12,8 @@ mod raw;
 
 pub use builtin::builtin_files;
 pub use entry::{
-    Analogy, Comparison, Entry, EntryKind, Fact, FactAspect, Lang, Layer, Management, Provider, Section, SectionItem,
-    Text,
+    is_entry_id, Analogy, Comparison, Entry, EntryKind, Fact, FactAspect, Lang, Layer, Management, Provider, Section,
+    SectionItem, Text,
 };
 pub(crate) use load::is_hangul;
 pub use load::{KnowledgeBase, KnowledgeError, LoadError, SourceFile};

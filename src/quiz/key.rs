@@ -97,11 +97,11 @@ impl QuizKey {
         let text = format!(
             "{PREFIX}:{}:{}:{}:{}:{}:{}:{}",
             self.kind.code(),
-            base36(self.seed),
+            crate::base36::encode(self.seed),
             self.lang.code(),
             self.topic.as_deref().unwrap_or("-"),
             self.about,
-            base36(u64::from(self.check)),
+            crate::base36::encode(u64::from(self.check)),
             self.choice
         );
         if text.len() > MAX_CUSTOM_ID_LEN {
@@ -125,7 +125,7 @@ impl QuizKey {
             return Err(QuizKeyError::Malformed("not a quiz id of this version"));
         }
         let kind = QuestionKind::from_code(kind).ok_or(QuizKeyError::Malformed("unknown question kind"))?;
-        let seed = parse_base36(seed).ok_or(QuizKeyError::Malformed("the seed is not base 36"))?;
+        let seed = crate::base36::decode(seed).ok_or(QuizKeyError::Malformed("the seed is not base 36"))?;
         let lang = match lang {
             "en" => Lang::En,
             "ko" => Lang::Ko,
@@ -139,7 +139,7 @@ impl QuizKey {
             }
         };
         check_id(about, "the entry is not an entry id")?;
-        let check = parse_base36(check)
+        let check = crate::base36::decode(check)
             .and_then(|check| u32::try_from(check).ok())
             .ok_or(QuizKeyError::Malformed("the check is not base 36"))?;
         let choice = match choice {
@@ -163,45 +163,11 @@ impl QuizKey {
 
 /// An entry id as the knowledge base allows them: lowercase ASCII letters, digits and `-`.
 fn check_id(id: &str, problem: &'static str) -> Result<(), QuizKeyError> {
-    let valid = !id.is_empty()
-        && id.len() <= MAX_ID_LEN
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
+    if id.len() <= MAX_ID_LEN && crate::knowledge::is_entry_id(id) {
         Ok(())
     } else {
         Err(QuizKeyError::Malformed(problem))
     }
-}
-
-const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-
-/// `value` in lowercase base 36.
-fn base36(mut value: u64) -> String {
-    let mut digits = Vec::new();
-    loop {
-        // A remainder below 36 indexes DIGITS.
-        digits.push(DIGITS[(value % 36) as usize]);
-        value /= 36;
-        if value == 0 {
-            break;
-        }
-    }
-    digits.reverse();
-    String::from_utf8(digits).unwrap_or_default()
-}
-
-/// Canonical lowercase base 36 (no sign, no leading zero but for `0` itself) that fits a u64.
-fn parse_base36(text: &str) -> Option<u64> {
-    let canonical = !text.is_empty()
-        && text.len() <= 13
-        && text.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
-        && (text == "0" || !text.starts_with('0'));
-    if !canonical {
-        return None;
-    }
-    u64::from_str_radix(text, 36).ok()
 }
 
 #[cfg(test)]
@@ -218,18 +184,6 @@ mod tests {
             check: u32::MAX,
             choice: 3,
         }
-    }
-
-    #[test]
-    fn base36_round_trips_the_extremes() {
-        for value in [0, 1, 35, 36, u64::from(u32::MAX), u64::MAX] {
-            assert_eq!(parse_base36(&base36(value)), Some(value));
-        }
-        assert_eq!(base36(u64::MAX).len(), 13);
-        assert_eq!(parse_base36("00"), None);
-        assert_eq!(parse_base36("+1"), None);
-        assert_eq!(parse_base36("A"), None);
-        assert_eq!(parse_base36("zzzzzzzzzzzzz"), None, "over u64::MAX");
     }
 
     #[test]
