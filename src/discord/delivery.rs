@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serenity::builder::{
-    CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateInteractionResponse,
+    CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateEmbed, CreateInteractionResponse,
     CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse,
     EditMessage,
 };
@@ -39,6 +39,20 @@ pub(super) struct Extras {
     pub components: Vec<CreateActionRow>,
     /// Files referenced from the embeds as `attachment://name`.
     pub files: Vec<CreateAttachment>,
+}
+
+/// Each message of an answer as serenity embeds, with what it carries besides: every extra on
+/// the last one (the one the controls act on), nothing on the others.
+pub(super) fn with_extras_on_last(messages: Messages, extras: Extras) -> Vec<(Vec<CreateEmbed>, Extras)> {
+    let mut sent: Vec<(Vec<CreateEmbed>, Extras)> = messages
+        .iter()
+        .map(|embeds| (render::to_serenity(embeds), Extras::default()))
+        .collect();
+    match sent.last_mut() {
+        Some((_, last)) => *last = extras,
+        None => sent.push((Vec::new(), extras)),
+    }
+    sent
 }
 
 /// Where an answer goes.
@@ -161,23 +175,18 @@ impl<'a> Destination<'a> {
     /// Sends a finished answer as [`Destination::send`] does, `extras` on its last message
     /// (the one the controls act on: pressing one edits it).
     pub(super) async fn send_with(&mut self, messages: Messages, extras: Extras, ephemeral: bool) -> Result<(), Error> {
-        let count = messages.len().max(1);
-        let mut messages = messages.into_iter().map(|embeds| render::to_serenity(&embeds));
-        let mut extras = Some(extras);
-        let first = messages.next().unwrap_or_default();
-        let first_extras = if count == 1 { extras.take() } else { None };
+        let mut messages = with_extras_on_last(messages, extras).into_iter();
+        let (first, first_extras) = messages.next().unwrap_or_default();
         self.send_first(None, first, first_extras, ephemeral).await?;
-        for (index, embeds) in messages.enumerate() {
-            let last = index + 2 == count;
-            let these = if last { extras.take() } else { None };
-            self.follow_up(None, embeds, these, ephemeral).await?;
+        for (embeds, extras) in messages {
+            self.follow_up(None, embeds, extras, ephemeral).await?;
         }
         Ok(())
     }
 
     /// Sends a short text (an apology, an unknown-name hint) the same way.
     pub(super) async fn send_text(&mut self, text: &str, ephemeral: bool) -> Result<(), Error> {
-        self.send_first(Some(render::content(text)), Vec::new(), None, ephemeral)
+        self.send_first(Some(render::content(text)), Vec::new(), Extras::default(), ephemeral)
             .await
     }
 
@@ -185,10 +194,10 @@ impl<'a> Destination<'a> {
         &mut self,
         content: Option<String>,
         embeds: Vec<serenity::builder::CreateEmbed>,
-        extras: Option<Extras>,
+        extras: Extras,
         ephemeral: bool,
     ) -> Result<(), Error> {
-        let Extras { components, files } = extras.unwrap_or_default();
+        let Extras { components, files } = extras;
         match self {
             Destination::Interaction(ctx) => {
                 match stage(*ctx).await {
@@ -221,7 +230,7 @@ impl<'a> Destination<'a> {
                     }
                     Some(Stage::Answered) => {
                         let extras = Extras { components, files };
-                        return self.follow_up(content, embeds, Some(extras), ephemeral).await;
+                        return self.follow_up(content, embeds, extras, ephemeral).await;
                     }
                 }
                 set_stage(*ctx, Stage::Answered).await;
@@ -249,10 +258,9 @@ impl<'a> Destination<'a> {
         &mut self,
         content: Option<String>,
         embeds: Vec<serenity::builder::CreateEmbed>,
-        extras: Option<Extras>,
+        extras: Extras,
         ephemeral: bool,
     ) -> Result<(), Error> {
-        let extras = extras.unwrap_or_default();
         match self {
             Destination::Interaction(ctx) => {
                 let mut followup = CreateInteractionResponseFollowup::new()

@@ -18,7 +18,7 @@ use serenity::model::application::{
 use serenity::model::id::UserId;
 
 use super::decorate::{decorate, Picture};
-use super::delivery::{no_pings, Extras};
+use super::delivery::{no_pings, with_extras_on_last, Extras};
 use super::errors::describe;
 use super::ids::{self, Control, Parsed, View};
 use super::locale;
@@ -113,13 +113,10 @@ pub(super) async fn show(
     extras: Extras,
     mine: bool,
 ) -> Result<(), Error> {
-    let count = messages.len();
-    let mut messages = messages.into_iter();
-    let first = messages.next().unwrap_or_default();
-    let mut extras = Some(extras);
-    let first_extras = if count <= 1 { extras.take() } else { None }.unwrap_or_default();
+    let mut messages = with_extras_on_last(messages, extras).into_iter();
+    let (first, first_extras) = messages.next().unwrap_or_default();
     let message = CreateInteractionResponseMessage::new()
-        .embeds(render::to_serenity(&first))
+        .embeds(first)
         .components(first_extras.components)
         .files(first_extras.files)
         .allowed_mentions(no_pings());
@@ -129,10 +126,9 @@ pub(super) async fn show(
         CreateInteractionResponse::Message(message.ephemeral(true))
     };
     press.create_response(&ctx.http, response).await?;
-    for (index, embeds) in messages.enumerate() {
-        let these = if index + 2 == count { extras.take() } else { None }.unwrap_or_default();
+    for (embeds, these) in messages {
         let followup = CreateInteractionResponseFollowup::new()
-            .embeds(render::to_serenity(&embeds))
+            .embeds(embeds)
             .components(these.components)
             .files(these.files)
             .ephemeral(!mine)
@@ -202,25 +198,22 @@ async fn submitted(ctx: &SerenityContext, data: &Data, submit: &ModalInteraction
 
 /// A short ephemeral message in answer to a press.
 pub(super) async fn say(ctx: &SerenityContext, press: &ComponentInteraction, text: &str) -> Result<(), Error> {
-    let message = CreateInteractionResponseMessage::new()
-        .content(render::content(text))
-        .ephemeral(true)
-        .allowed_mentions(no_pings());
-    press
-        .create_response(&ctx.http, CreateInteractionResponse::Message(message))
-        .await?;
+    press.create_response(&ctx.http, ephemeral_text(text)).await?;
     Ok(())
 }
 
 async fn reply_ephemeral(ctx: &SerenityContext, submit: &ModalInteraction, text: &str) -> Result<(), Error> {
+    submit.create_response(&ctx.http, ephemeral_text(text)).await?;
+    Ok(())
+}
+
+/// `text` as a message only the person who pressed or submitted sees, pinging no one.
+fn ephemeral_text(text: &str) -> CreateInteractionResponse {
     let message = CreateInteractionResponseMessage::new()
         .content(render::content(text))
         .ephemeral(true)
         .allowed_mentions(no_pings());
-    submit
-        .create_response(&ctx.http, CreateInteractionResponse::Message(message))
-        .await?;
-    Ok(())
+    CreateInteractionResponse::Message(message)
 }
 
 /// The person who asked the question a message answers, for messages that are responses to
