@@ -49,6 +49,20 @@ fn menu(message: &Value) -> String {
 }
 
 impl Bot {
+    /// The bot recording into a new store in `dir`: the bot, the store (to close) and its file.
+    async fn start_recording(dir: &tempfile::TempDir) -> (Bot, xaas::store::Store, std::path::PathBuf) {
+        let path = dir.path().join("store.sqlite3");
+        let store = xaas::store::Store::open(&store_config(&path)).expect("the store opens");
+        let bot = Bot::start_with_store(
+            FakeDiscord::start().await,
+            config(),
+            offline_assistant(),
+            Some(store.clone()),
+        )
+        .await;
+        (bot, store, path)
+    }
+
     /// Waits for the bot's callback to the interaction `token`; returns its type and body.
     async fn callback(&self, token: &str) -> (u64, Value) {
         self.fake
@@ -207,15 +221,7 @@ async fn message_answers_have_controls_and_a_press_follows_into_the_conversation
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_to_a_slash_answer_follows_up_and_its_thumbs_down_knows_the_question() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let path = dir.path().join("store.sqlite3");
-    let store = xaas::store::Store::open(&store_config(&path)).expect("the store opens");
-    let bot = Bot::start_with_store(
-        FakeDiscord::start().await,
-        config(),
-        offline_assistant(),
-        Some(store.clone()),
-    )
-    .await;
+    let (bot, store, path) = Bot::start_recording(&dir).await;
     let token = bot.slash(
         "ask",
         json!([{"name": "question", "type": 3, "value": "what is FaaS?"}]),
@@ -258,6 +264,7 @@ async fn a_reply_to_a_slash_answer_follows_up_and_its_thumbs_down_knows_the_ques
     );
 }
 
+/// What `xaas stats --json` reports of the store at `path`.
 fn store_stats(path: &std::path::Path) -> Value {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_xaas"))
         .args(["stats", "--json"])
@@ -265,6 +272,7 @@ fn store_stats(path: &std::path::Path) -> Value {
         .env_remove("XAAS_CONFIG")
         .output()
         .expect("xaas stats runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).expect("JSON")
 }
 
@@ -353,15 +361,7 @@ async fn buttons_keep_working_after_a_knowledge_reload() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thumbs_down_asks_what_was_wrong_and_both_are_kept_for_xaas_stats() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let path = dir.path().join("store.sqlite3");
-    let store = xaas::store::Store::open(&store_config(&path)).expect("the store opens");
-    let bot = Bot::start_with_store(
-        FakeDiscord::start().await,
-        config(),
-        offline_assistant(),
-        Some(store.clone()),
-    )
-    .await;
+    let (bot, store, path) = Bot::start_recording(&dir).await;
     let question = bot.mention("how do I bake sourdough bread?");
     let answer = bot.reply_to(&question).await;
     let pressed = bot.fake.press(&answer, &control(&answer, "👎"), &alice(), "en-US");
@@ -385,14 +385,7 @@ async fn a_thumbs_down_asks_what_was_wrong_and_both_are_kept_for_xaas_stats() {
     bot.stop().await;
     store.close().expect("the store closes, its queue drained");
 
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xaas"))
-        .args(["stats", "--json"])
-        .env("XAAS_STORE_PATH", &path)
-        .env_remove("XAAS_CONFIG")
-        .output()
-        .expect("xaas stats runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let stats: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let stats = store_stats(&path);
     assert_eq!(stats["votes"]["down"], 1, "{stats}");
     assert_eq!(stats["votes"]["up"], 1, "{stats}");
     let text = stats.to_string();
@@ -419,14 +412,7 @@ fn store_config(path: &std::path::Path) -> xaas::store::StoreConfig {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quiz_round_trip_scores_once_per_person_and_fills_the_leaderboard() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let store = xaas::store::Store::open(&store_config(&dir.path().join("store.sqlite3"))).expect("opens");
-    let bot = Bot::start_with_store(
-        FakeDiscord::start().await,
-        config(),
-        offline_assistant(),
-        Some(store.clone()),
-    )
-    .await;
+    let (bot, store, _) = Bot::start_recording(&dir).await;
     let token = bot.slash("quiz", json!([]), "ko");
     let question = bot.response(&token).await;
     assert!(title(&question).contains("퀴즈"), "{}", text(&question));
