@@ -41,14 +41,8 @@ pub(crate) fn open_for_writing(path: &Path) -> Result<(Connection, Vec<u8>), Sto
     }
     let mut connection = Connection::open(path).map_err(sqlite)?;
     connection.busy_timeout(OPEN_BUSY_TIMEOUT).map_err(sqlite)?;
-    let found = schema_version(&connection, path)?;
-    if found > SCHEMA_VERSION {
-        return Err(StoreError::NewerSchema {
-            path: path.to_path_buf(),
-            found,
-            known: SCHEMA_VERSION,
-        });
-    }
+    // not a database, or one a newer xaas wrote: said before anything is changed
+    schema_version(&connection, path)?;
     // SQLite opens a write-protected file read-only without a word; say it here.
     if connection.is_readonly(rusqlite::MAIN_DB).map_err(sqlite)? {
         return Err(StoreError::ReadOnly {
@@ -101,6 +95,19 @@ pub(crate) fn open_existing(path: &Path) -> Result<Option<(Connection, u32)>, St
     let connection = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sqlite)?;
     connection.busy_timeout(OPEN_BUSY_TIMEOUT).map_err(sqlite)?;
     let found = schema_version(&connection, path)?;
+    Ok(Some((connection, found)))
+}
+
+/// The file's `user_version`, after reading its schema: a file that is not a database (or a
+/// damaged header) fails here, as `Corrupt`, and one a newer xaas wrote as `NewerSchema`.
+fn schema_version(connection: &Connection, path: &Path) -> Result<u32, StoreError> {
+    let sqlite = |source| StoreError::from_sqlite(path, source);
+    connection
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0))
+        .map_err(sqlite)?;
+    let found = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(sqlite)?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema {
             path: path.to_path_buf(),
@@ -108,19 +115,7 @@ pub(crate) fn open_existing(path: &Path) -> Result<Option<(Connection, u32)>, St
             known: SCHEMA_VERSION,
         });
     }
-    Ok(Some((connection, found)))
-}
-
-/// The file's `user_version`, after reading its schema: a file that is not a database (or a
-/// damaged header) fails here, as `Corrupt`.
-fn schema_version(connection: &Connection, path: &Path) -> Result<u32, StoreError> {
-    let sqlite = |source| StoreError::from_sqlite(path, source);
-    connection
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0))
-        .map_err(sqlite)?;
-    connection
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(sqlite)
+    Ok(found)
 }
 
 /// Applies the migrations the file has not had, each in its own transaction with the version
