@@ -63,7 +63,7 @@ pub(super) fn play(
             let mut line = String::new();
             if input.read_line(&mut line)? == 0 {
                 writeln!(out)?;
-                writeln!(out, "{}", text(lang, "(end of input)", "(입력이 끝났습니다)"))?;
+                writeln!(out, "{}", lang.pick("(end of input)", "(입력이 끝났습니다)"))?;
                 break 'questions;
             }
             let line = line.trim();
@@ -78,8 +78,7 @@ pub(super) fn play(
                 None => writeln!(
                     out,
                     "{}",
-                    text(
-                        lang,
+                    lang.pick(
                         "Answer with 1, 2, 3 or 4 (q to quit).",
                         "1, 2, 3, 4 중 하나로 답해 주세요 (q: 그만하기)."
                     )
@@ -92,7 +91,7 @@ pub(super) fn play(
             score.right += 1;
             score.streak += 1;
             score.best_streak = score.best_streak.max(score.streak);
-            writeln!(out, "{}", text(lang, "Right!", "정답입니다!"))?;
+            writeln!(out, "{}", lang.pick("Right!", "정답입니다!"))?;
         } else {
             score.streak = 0;
             let shown = format!("{}) {}", right + 1, question.choices[right]);
@@ -102,7 +101,7 @@ pub(super) fn play(
             }
         }
         writeln!(out, "{}", question.explanation)?;
-        writeln!(out, "{} {}", text(lang, "source:", "출처:"), question.source)?;
+        writeln!(out, "{} {}", lang.pick("source:", "출처:"), question.source)?;
         match lang {
             Lang::En => writeln!(
                 out,
@@ -179,13 +178,6 @@ fn read_choice(line: &str) -> Option<usize> {
         _ => return None,
     };
     Some(value)
-}
-
-fn text(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Ko => ko,
-    }
 }
 
 /// A seed when none is given: the clock and the process id, mixed. Only the terminal needs
