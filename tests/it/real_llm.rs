@@ -46,6 +46,25 @@ fn real_url() -> Option<String> {
     }
 }
 
+/// The built-in knowledge answering through the real server at `url`.
+fn real_assistant(url: String) -> Assistant {
+    let config = LlmConfig {
+        provider: ProviderKind::Openai,
+        base_url: Some(url),
+        model: "smollm2".to_string(),
+        // A small model on two cores reads an 8k prompt in a few seconds.
+        timeout_secs: 120,
+        max_retries: 0,
+        // Every question is asked twice (whole, then streamed): no cache between them.
+        cache_ttl_secs: 0,
+        ..LlmConfig::default()
+    };
+    let client = xaas::llm::connect(&config)
+        .expect("a valid llm config")
+        .expect("a provider is set");
+    Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge")).with_llm(client, &config)
+}
+
 /// The log lines the assistant writes, kept for the report (why each fallback happened).
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -112,21 +131,7 @@ fn assert_acceptable(question: &str, reply: &Reply, streamed: &str) {
 #[tokio::test]
 async fn whatever_a_real_small_model_writes_the_user_sees_a_clean_answer_or_the_fallback() {
     let Some(url) = real_url() else { return };
-    let config = LlmConfig {
-        provider: ProviderKind::Openai,
-        base_url: Some(url),
-        model: "smollm2".to_string(),
-        // A small model on two cores reads an 8k prompt in a few seconds.
-        timeout_secs: 120,
-        max_retries: 0,
-        // Every question is asked twice (whole, then streamed): no cache between them.
-        cache_ttl_secs: 0,
-        ..LlmConfig::default()
-    };
-    let client = xaas::llm::connect(&config)
-        .expect("a valid llm config")
-        .expect("a provider is set");
-    let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge")).with_llm(client, &config);
+    let assistant = real_assistant(url);
 
     let logs = Captured::default();
     let writer = logs.clone();
@@ -172,19 +177,7 @@ async fn whatever_a_real_small_model_writes_the_user_sees_a_clean_answer_or_the_
 #[tokio::test]
 async fn follow_ups_through_a_real_small_model_stay_clean_and_on_the_resolved_entries() {
     let Some(url) = real_url() else { return };
-    let config = LlmConfig {
-        provider: ProviderKind::Openai,
-        base_url: Some(url),
-        model: "smollm2".to_string(),
-        timeout_secs: 120,
-        max_retries: 0,
-        cache_ttl_secs: 0,
-        ..LlmConfig::default()
-    };
-    let client = xaas::llm::connect(&config)
-        .expect("a valid llm config")
-        .expect("a provider is set");
-    let assistant = Assistant::new(KnowledgeBase::builtin().expect("built-in knowledge")).with_llm(client, &config);
+    let assistant = real_assistant(url);
     let conversations: [(&[&str], &str); 4] = [
         (&["What is FaaS?", "and its downsides?"], "faas"),
         (&["IaaS 단점이 뭐야?", "그럼 PaaS는?"], "paas"),
